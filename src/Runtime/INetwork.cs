@@ -1,0 +1,56 @@
+using System;
+
+namespace NetGen;
+
+/// <summary>
+/// The contract every generated network implements, so that the runtime (trainer, optimizers, checkpoints)
+/// drives any model without knowing its shapes. Samples are stored row-major: sample <c>b</c> of a batch occupies
+/// <c>[b * size, (b + 1) * size)</c> of a span.
+/// </summary>
+public interface INetwork
+{
+    /// <summary>Floats per input sample.</summary>
+    int InputSize { get; }
+
+    /// <summary>Floats per output sample.</summary>
+    int OutputSize { get; }
+
+    /// <summary>
+    /// Floats per sample in a targets span: 1 (the class index, as a float) for class-label losses
+    /// (<see cref="LossKind.SoftmaxCrossEntropy"/>, multi-class <see cref="LossKind.Hinge"/>), otherwise <see cref="OutputSize"/>.
+    /// </summary>
+    int TargetSize { get; }
+
+    /// <summary>The loss the training step minimizes.</summary>
+    LossKind Loss { get; }
+
+    /// <summary>A stable hash of the architecture (layers, shapes, activations, loss), used to match checkpoints to models.</summary>
+    string Fingerprint { get; }
+
+    /// <summary>All trainable parameters in one contiguous buffer; the generated class documents the layout.</summary>
+    float[] Parameters { get; }
+
+    /// <summary>The gradient of the last training step's mean loss, in the layout of <see cref="Parameters"/>.</summary>
+    float[] Gradients { get; }
+
+    /// <summary>Re-initializes every parameter from <paramref name="seed"/> (Xavier/Glorot or He by activation; biases zero).</summary>
+    void InitializeParameters(int seed);
+
+    /// <summary>Runs inference on one sample. Thread-safe and allocation-free.</summary>
+    void Forward(ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary>Runs inference on <paramref name="batchSize"/> samples. Thread-safe; allocates only when a thread first sees a larger batch.</summary>
+    void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize);
+
+    /// <summary>The mean loss over a batch, without computing gradients.</summary>
+    float EvaluateLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize);
+
+    /// <summary>
+    /// One training step on a batch: forward, loss and backward. Overwrites <see cref="Gradients"/> with the gradient of
+    /// the mean loss and returns that loss. Does not update the parameters (an optimizer does). Not thread-safe.
+    /// </summary>
+    float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize);
+
+    /// <summary>As <see cref="TrainStep(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/>, and also writes the gradient of the loss with respect to the inputs.</summary>
+    float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, Span<float> inputGradients);
+}
