@@ -1,0 +1,126 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NetGen;
+
+/// <summary>
+/// Adam (Kingma and Ba 2015) with the semantics of PyTorch's <c>torch.optim.Adam</c>: L2 weight decay is added to the
+/// gradient (<c>g += weightDecay * p</c>, unlike AdamW's decoupled decay), then
+/// <c>m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2; p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)</c>.
+/// The bias corrections undo the zero initialization of the moment estimates, which would otherwise shrink the first steps.
+/// </summary>
+public sealed class Adam : IOptimizer
+{
+    private float _learningRate;
+    private float[]? _firstMoment;
+    private float[]? _secondMoment;
+    private long _step;
+
+    /// <summary>Creates the optimizer.</summary>
+    /// <param name="learningRate">The step size; positive and finite.</param>
+    /// <param name="beta1">The decay of the first-moment (mean) estimate, in [0, 1).</param>
+    /// <param name="beta2">The decay of the second-moment (uncentered variance) estimate, in [0, 1).</param>
+    /// <param name="epsilon">Added to the denominator for numerical stability; positive.</param>
+    /// <param name="weightDecay">The L2 penalty coefficient added to the gradient; zero or positive.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
+    public Adam(float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0f)
+    {
+        _learningRate = OptimizerGuard.LearningRate(learningRate);
+        Beta1 = OptimizerGuard.DecayFactor(beta1);
+        Beta2 = OptimizerGuard.DecayFactor(beta2);
+        Epsilon = OptimizerGuard.Positive(epsilon);
+        WeightDecay = OptimizerGuard.NonNegative(weightDecay);
+    }
+
+    /// <inheritdoc/>
+    public float LearningRate
+    {
+        get => _learningRate;
+        set => _learningRate = OptimizerGuard.LearningRate(value);
+    }
+
+    /// <summary>The decay of the first-moment estimate.</summary>
+    public float Beta1 { get; }
+
+    /// <summary>The decay of the second-moment estimate.</summary>
+    public float Beta2 { get; }
+
+    /// <summary>The stability term of the denominator.</summary>
+    public float Epsilon { get; }
+
+    /// <summary>The L2 penalty coefficient.</summary>
+    public float WeightDecay { get; }
+
+    /// <summary>The number of steps taken so far (the <c>t</c> of the bias corrections).</summary>
+    public long StepCount => _step;
+
+    /// <summary>Forgets the moment estimates and the step count, so the next step starts afresh (on a buffer of any length).</summary>
+    public void Reset()
+    {
+        _firstMoment = null;
+        _secondMoment = null;
+        _step = 0;
+    }
+
+    /// <inheritdoc/>
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
+    {
+        OptimizerGuard.SameLength(parameters, gradients);
+        float[] m = OptimizerGuard.State(ref _firstMoment, parameters.Length, nameof(Adam));
+        float[] v = OptimizerGuard.State(ref _secondMoment, parameters.Length, nameof(Adam));
+        long t = ++_step;
+
+        // Bias corrections in double: 1 - beta^t loses most of its digits in float when beta is close to 1 and t is small.
+        double correction1 = 1.0 - Math.Pow(Beta1, t);
+        double correction2 = 1.0 - Math.Pow(Beta2, t);
+        float stepSize = (float)(_learningRate / correction1);
+        float inverseSqrtCorrection2 = (float)(1.0 / Math.Sqrt(correction2));
+        Update(parameters, gradients, m, v, stepSize, inverseSqrtCorrection2, Beta1, Beta2, Epsilon, WeightDecay);
+    }
+
+    // The vector body and the scalar tail perform the same operations (fused where written so), each correctly rounded,
+    // so an element's update does not depend on whether it falls in the body or the tail.
+    private static void Update(
+        Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> firstMoment, Span<float> secondMoment,
+        float stepSize, float inverseSqrtCorrection2, float beta1, float beta2, float epsilon, float wd)
+    {
+        ref float p = ref MemoryMarshal.GetReference(parameters);
+        ref float g = ref MemoryMarshal.GetReference(gradients);
+        ref float m = ref MemoryMarshal.GetReference(firstMoment);
+        ref float v = ref MemoryMarshal.GetReference(secondMoment);
+        float oneMinusBeta1 = 1f - beta1, oneMinusBeta2 = 1f - beta2;
+        int n = parameters.Length;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> vWd = Vector256.Create(wd);
+            Vector256<float> vBeta1 = Vector256.Create(beta1), vOneMinusBeta1 = Vector256.Create(oneMinusBeta1);
+            Vector256<float> vBeta2 = Vector256.Create(beta2), vOneMinusBeta2 = Vector256.Create(oneMinusBeta2);
+            Vector256<float> vEps = Vector256.Create(epsilon), vInvSqrtC2 = Vector256.Create(inverseSqrtCorrection2);
+            Vector256<float> negStep = Vector256.Create(-stepSize);
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> pi = Vector256.LoadUnsafe(ref p, (nuint)i);
+                Vector256<float> gi = Vector256.FusedMultiplyAdd(vWd, pi, Vector256.LoadUnsafe(ref g, (nuint)i));
+                Vector256<float> mi = Vector256.FusedMultiplyAdd(vBeta1, Vector256.LoadUnsafe(ref m, (nuint)i), vOneMinusBeta1 * gi);
+                Vector256<float> vi = Vector256.FusedMultiplyAdd(vBeta2, Vector256.LoadUnsafe(ref v, (nuint)i), vOneMinusBeta2 * gi * gi);
+                mi.StoreUnsafe(ref m, (nuint)i);
+                vi.StoreUnsafe(ref v, (nuint)i);
+                Vector256<float> denominator = Vector256.FusedMultiplyAdd(Vector256.Sqrt(vi), vInvSqrtC2, vEps);
+                Vector256.FusedMultiplyAdd(negStep, mi / denominator, pi).StoreUnsafe(ref p, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float pi = parameters[i];
+            float gi = MathF.FusedMultiplyAdd(wd, pi, gradients[i]);
+            float mi = MathF.FusedMultiplyAdd(beta1, firstMoment[i], oneMinusBeta1 * gi);
+            float vi = MathF.FusedMultiplyAdd(beta2, secondMoment[i], oneMinusBeta2 * gi * gi);
+            firstMoment[i] = mi;
+            secondMoment[i] = vi;
+            float denominator = MathF.FusedMultiplyAdd(MathF.Sqrt(vi), inverseSqrtCorrection2, epsilon);
+            parameters[i] = MathF.FusedMultiplyAdd(-stepSize, mi / denominator, pi);
+        }
+    }
+}
