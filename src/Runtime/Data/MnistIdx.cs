@@ -1,0 +1,267 @@
+using System;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO;
+using System.IO.Compression;
+
+namespace NetGen;
+
+/// <summary>
+/// Reads the IDX files of MNIST (and of the datasets that share its format, such as Fashion-MNIST): an images file
+/// (magic 0x00000803: unsigned bytes, 3 dimensions: count, rows, columns) and a labels file (magic 0x00000801: unsigned
+/// bytes, 1 dimension: count), all header integers big-endian. Files are validated completely, and a damaged file fails
+/// with an <see cref="InvalidDataException"/> that says what is wrong, instead of yielding a silently wrong dataset.
+/// </summary>
+public static class MnistIdx
+{
+    /// <summary>The magic number of an images file: data type 0x08 (unsigned byte), 3 dimensions.</summary>
+    public const int ImagesMagic = 0x00000803;
+
+    /// <summary>The magic number of a labels file: data type 0x08 (unsigned byte), 1 dimension.</summary>
+    public const int LabelsMagic = 0x00000801;
+
+    private const int ImagesHeaderLength = 16;
+    private const int LabelsHeaderLength = 8;
+    private const int ClassCount = 10;
+
+    // Dividing by 255 (rather than multiplying by its rounded reciprocal) gives each pixel the correctly rounded value;
+    // a table makes that as cheap as a load.
+    private static readonly float[] s_pixelValues = CreatePixelTable();
+
+    /// <summary>
+    /// Loads an images file and its labels file as a dataset: inputs are the pixels in [0, 1] (<c>Rows * Columns</c> per
+    /// sample), targets the class index as a float (one per sample). Paths ending in <c>.gz</c> are decompressed while reading.
+    /// </summary>
+    /// <param name="imagesPath">The images file, e.g. <c>train-images-idx3-ubyte</c>.</param>
+    /// <param name="labelsPath">The labels file, e.g. <c>train-labels-idx1-ubyte</c>.</param>
+    /// <exception cref="InvalidDataException">A file is not a valid MNIST file, or the two files hold different numbers of samples.</exception>
+    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    public static Dataset Load(string imagesPath, string labelsPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(imagesPath);
+        ArgumentException.ThrowIfNullOrEmpty(labelsPath);
+
+        MnistImages images;
+        using (Stream stream = OpenFile(imagesPath))
+        {
+            images = ReadImages(stream, Path.GetFileName(imagesPath));
+        }
+        byte[] labels;
+        using (Stream stream = OpenFile(labelsPath))
+        {
+            labels = ReadLabels(stream, Path.GetFileName(labelsPath));
+        }
+
+        if (images.Count != labels.Length)
+        {
+            throw new InvalidDataException(
+                $"MNIST files disagree: '{Path.GetFileName(imagesPath)}' holds {images.Count} images but '{Path.GetFileName(labelsPath)}' " +
+                $"holds {labels.Length} labels. Pair the images with the labels of the same set (train-* with train-*, t10k-* with t10k-*).");
+        }
+
+        var targets = new float[labels.Length];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            targets[i] = labels[i];
+        }
+        return new Dataset(images.Pixels, targets, images.Rows * images.Columns, targetSize: 1);
+    }
+
+    /// <summary>Reads an images file from the current position of <paramref name="stream"/> to its end.</summary>
+    /// <param name="stream">The file contents (uncompressed).</param>
+    /// <param name="name">The name used in error messages; by default the file name of a <see cref="FileStream"/>.</param>
+    /// <exception cref="InvalidDataException">The contents are not a valid MNIST images file.</exception>
+    public static MnistImages ReadImages(Stream stream, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        name ??= NameOf(stream);
+
+        Span<byte> header = stackalloc byte[ImagesHeaderLength];
+        ReadHeader(stream, header, name, "images");
+        CheckMagic(header, ImagesMagic, name);
+        int count = ReadDimension(header, 4, name, "image count");
+        int rows = ReadDimension(header, 8, name, "row count");
+        int columns = ReadDimension(header, 12, name, "column count");
+        if (rows == 0 || columns == 0)
+        {
+            throw new InvalidDataException($"MNIST file '{name}' declares images of {rows}x{columns} pixels. The file is damaged; download it again.");
+        }
+
+        string contents = $"{count} images of {rows}x{columns}";
+        byte[] bytes = ReadPayload(stream, (long)count * rows * columns, ImagesHeaderLength, name, contents);
+
+        float[] pixels = GC.AllocateUninitializedArray<float>(bytes.Length);
+        ReadOnlySpan<float> table = s_pixelValues;
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            pixels[i] = table[bytes[i]];
+        }
+        return new MnistImages(pixels, count, rows, columns);
+    }
+
+    /// <summary>Reads a labels file from the current position of <paramref name="stream"/> to its end.</summary>
+    /// <param name="stream">The file contents (uncompressed).</param>
+    /// <param name="name">The name used in error messages; by default the file name of a <see cref="FileStream"/>.</param>
+    /// <returns>One class index in 0..9 per sample.</returns>
+    /// <exception cref="InvalidDataException">The contents are not a valid MNIST labels file, or a label is not a digit 0..9.</exception>
+    public static byte[] ReadLabels(Stream stream, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        name ??= NameOf(stream);
+
+        Span<byte> header = stackalloc byte[LabelsHeaderLength];
+        ReadHeader(stream, header, name, "labels");
+        CheckMagic(header, LabelsMagic, name);
+        int count = ReadDimension(header, 4, name, "label count");
+        byte[] labels = ReadPayload(stream, count, LabelsHeaderLength, name, $"{count} labels");
+
+        int bad = labels.AsSpan().IndexOfAnyExceptInRange((byte)0, (byte)(ClassCount - 1));
+        if (bad >= 0)
+        {
+            throw new InvalidDataException(
+                $"MNIST file '{name}' has label {labels[bad]} at index {bad}, but MNIST labels are the digits 0 to 9. " +
+                "The file is damaged or is not an MNIST labels file.");
+        }
+        return labels;
+    }
+
+    private static Stream OpenFile(string path)
+    {
+        // No FileStream buffer: the payload is read in one call straight into its array.
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+            ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false)
+            : file;
+    }
+
+    private static string NameOf(Stream stream) => stream is FileStream file ? Path.GetFileName(file.Name) : "<stream>";
+
+    private static void ReadHeader(Stream stream, Span<byte> header, string name, string kind)
+    {
+        int read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        if (read < header.Length)
+        {
+            throw new InvalidDataException(
+                $"MNIST file '{name}' is truncated: it holds {read} bytes, fewer than the {header.Length}-byte header of an MNIST {kind} file. " +
+                "Download it again.");
+        }
+    }
+
+    private static void CheckMagic(ReadOnlySpan<byte> header, int expected, string name)
+    {
+        int magic = BinaryPrimitives.ReadInt32BigEndian(header);
+        if (magic == expected)
+        {
+            return;
+        }
+
+        string expectedKind = expected == ImagesMagic ? "images" : "labels";
+        string message;
+        if (header[0] == 0x1F && header[1] == 0x8B)
+        {
+            message = $"MNIST file '{name}' is gzip-compressed. Decompress it first (gunzip), pass a path ending in .gz to MnistIdx.Load, " +
+                "or wrap the stream in a GZipStream.";
+        }
+        else if (magic is ImagesMagic or LabelsMagic)
+        {
+            string actualKind = magic == ImagesMagic ? "images" : "labels";
+            message = $"MNIST file '{name}' is a {actualKind} file (magic number 0x{magic:X8}), but an {expectedKind} file " +
+                $"(0x{expected:X8}) was expected. Check the order of the paths: images first, then labels.";
+        }
+        else if (header[0] != 0 || header[1] != 0)
+        {
+            message = $"MNIST file '{name}' is not an IDX file: its magic number is 0x{magic:X8}, but IDX files start with two zero bytes. " +
+                "Check the path, and that the file was not saved as text or HTML by a failed download.";
+        }
+        else if (header[2] != 0x08)
+        {
+            message = $"MNIST file '{name}' holds IDX data of type 0x{header[2]:X2}, but MNIST {expectedKind} are unsigned bytes (type 0x08).";
+        }
+        else
+        {
+            message = $"MNIST file '{name}' is an IDX file of {header[3]} dimensions, but MNIST {expectedKind} files have {expected & 0xFF} " +
+                $"(magic number 0x{magic:X8}, expected 0x{expected:X8}).";
+        }
+        throw new InvalidDataException(message);
+    }
+
+    private static int ReadDimension(ReadOnlySpan<byte> header, int offset, string name, string what)
+    {
+        uint value = BinaryPrimitives.ReadUInt32BigEndian(header.Slice(offset));
+        if (value > int.MaxValue)
+        {
+            throw new InvalidDataException($"MNIST file '{name}' declares a {what} of {value}, which is not plausible. The file is damaged; download it again.");
+        }
+        return (int)value;
+    }
+
+    /// <summary>
+    /// Reads exactly <paramref name="length"/> bytes after the header, and checks that the file ends there: a truncated
+    /// download or a file with trailing bytes fails here, with both sizes in the message.
+    /// </summary>
+    private static byte[] ReadPayload(Stream stream, long length, int headerLength, string name, string contents)
+    {
+        long expectedFileLength = headerLength + length;
+        if (length > Array.MaxLength)
+        {
+            throw new InvalidDataException(
+                Format($"MNIST file '{name}' declares {contents} ({expectedFileLength:N0} bytes), more than one array can hold. The header is damaged; download the file again."));
+        }
+
+        if (stream.CanSeek)
+        {
+            long available = stream.Length - stream.Position;
+            if (available != length)
+            {
+                throw SizeMismatch(name, contents, headerLength + available, expectedFileLength);
+            }
+        }
+
+        byte[] payload = GC.AllocateUninitializedArray<byte>((int)length);
+        int read = stream.ReadAtLeast(payload, payload.Length, throwOnEndOfStream: false);
+        if (read < payload.Length)
+        {
+            throw SizeMismatch(name, contents, headerLength + read, expectedFileLength);
+        }
+        if (!stream.CanSeek)
+        {
+            long extra = CountRemainingBytes(stream);
+            if (extra > 0)
+            {
+                throw SizeMismatch(name, contents, expectedFileLength + extra, expectedFileLength);
+            }
+        }
+        return payload;
+    }
+
+    private static InvalidDataException SizeMismatch(string name, string contents, long actual, long expected) =>
+        new(actual < expected
+            ? Format($"MNIST file '{name}' is truncated: header says {contents}, file holds {actual:N0} of {expected:N0} bytes.") +
+                " Download it again."
+            : Format($"MNIST file '{name}' is too long: header says {contents}, which is {expected:N0} bytes, but the file holds {actual:N0}.") +
+                " The file is damaged or not an MNIST file; download it again.");
+
+    private static long CountRemainingBytes(Stream stream)
+    {
+        Span<byte> buffer = stackalloc byte[4096];
+        long total = 0;
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            total += read;
+        }
+        return total;
+    }
+
+    private static string Format(FormattableString message) => message.ToString(CultureInfo.InvariantCulture);
+
+    private static float[] CreatePixelTable()
+    {
+        var table = new float[256];
+        for (int i = 0; i < table.Length; i++)
+        {
+            table[i] = i / 255f;
+        }
+        return table;
+    }
+}
