@@ -1,0 +1,73 @@
+using Microsoft.CodeAnalysis;
+
+namespace NetGen.Generator;
+
+/// <summary>Every diagnostic NetGen reports. Ids are stable; messages name the layer, the shapes and the fix. docs/diagnostics.md lists them.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "NetGen";
+
+    public static readonly DiagnosticDescriptor ClassNotPartial = Error(
+        "NG0001", "Network class must be partial",
+        "Network class '{0}' must be declared 'partial' so that NetGen can add the generated members; add the 'partial' modifier");
+
+    public static readonly DiagnosticDescriptor MissingInput = Error(
+        "NG0002", "Network has no [Input]",
+        "Network '{0}' declares no input shape; add [Input(features)] or [Input(channels, height, width)]");
+
+    public static readonly DiagnosticDescriptor NoLayers = Error(
+        "NG0003", "Network has no layers",
+        "Network '{0}' declares no layers; add at least one layer such as [Dense(10)]");
+
+    public static readonly DiagnosticDescriptor InvalidLayerSize = Error(
+        "NG0004", "Invalid layer size",
+        "Layer {0} ({1}): {2} must be at least {3}, but is {4}");
+
+    public static readonly DiagnosticDescriptor MissingLoss = Error(
+        "NG0005", "Network has no [Loss]",
+        "Network '{0}' declares no loss, so no training step can be generated; add [Loss(LossKind.SoftmaxCrossEntropy)] or another LossKind");
+
+    public static readonly DiagnosticDescriptor UnknownLoss = Error(
+        "NG0006", "Unknown loss",
+        "'{0}' is not a LossKind; use one of MeanSquaredError, L1, Hinge, SoftmaxCrossEntropy, BinaryCrossEntropy");
+
+    public static readonly DiagnosticDescriptor LossDoesNotFit = Error(
+        "NG0007", "Loss does not fit the output layer",
+        "Loss {0} does not fit the output layer {1}: {2}");
+
+    public static readonly DiagnosticDescriptor LayersOnSeveralDeclarations = Error(
+        "NG0008", "Layer attributes on more than one partial declaration",
+        "Layer attribute [{0}] is on a different partial declaration of '{1}' than [Network]; layer order is only defined within one declaration, so move all layer attributes next to [Network]");
+
+    public static readonly DiagnosticDescriptor InvalidActivationParameter = Error(
+        "NG0009", "Invalid activation parameter",
+        "Layer {0} ({1}): {2}");
+
+    public static readonly DiagnosticDescriptor UnknownActivation = Error(
+        "NG0010", "Unknown activation",
+        "Layer {0}: '{1}' is not an Activation; use one of Identity, Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Softplus");
+
+    public static readonly DiagnosticDescriptor InvalidInputShape = Error(
+        "NG0011", "Invalid input shape",
+        "Network '{0}': every input dimension must be at least 1, but the input is {1}");
+
+    public static readonly DiagnosticDescriptor UnsupportedClass = Error(
+        "NG0012", "Unsupported network class",
+        "Network class '{0}' {1}; declare it as a non-generic, top-level partial class");
+
+    public static readonly DiagnosticDescriptor DenseNeedsFlatTensor = Error(
+        "NG0013", "Dense layer after a 3-D tensor",
+        "Layer {0} ({1}) takes a vector, but its input is the {2} tensor; add [Flatten] before it");
+
+    public static readonly DiagnosticDescriptor FlattenHasNoEffect = Warning(
+        "NG0014", "Flatten has no effect",
+        "Layer {0} (Flatten): its input {1} is already a vector; remove the [Flatten]");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+
+    private static string HelpLink(string id) => "docs/diagnostics.md#" + id.ToLowerInvariant();
+}

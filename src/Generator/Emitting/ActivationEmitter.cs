@@ -1,0 +1,106 @@
+using System.Collections.Generic;
+using System.Linq;
+using static System.FormattableString;
+
+namespace NetGen.Generator;
+
+/// <summary>
+/// Activation functions as expressions over a vector or scalar variable, their derivatives computed from the
+/// activation's output (every supported function is invertible where its slope matters, so the backward pass
+/// needs only the stored outputs), and the helper methods those expressions call.
+/// </summary>
+internal static class ActivationEmitter
+{
+    public static string Vector(ActivationKind activation, float alpha, string x) => activation switch
+    {
+        ActivationKind.Identity => x,
+        ActivationKind.ReLU => Invariant($"Vector256.Max({x}, Vector256<float>.Zero)"),
+        ActivationKind.LeakyReLU => Invariant($"LeakyReLU({x}, {Literal(alpha)})"),
+        ActivationKind.ELU => Invariant($"Elu({x}, {Literal(alpha)})"),
+        ActivationKind.Sigmoid => Invariant($"Sigmoid({x})"),
+        ActivationKind.Tanh => Invariant($"Tanh({x})"),
+        _ => Invariant($"Softplus({x})"),
+    };
+
+    public static string Scalar(ActivationKind activation, float alpha, string x) => activation switch
+    {
+        ActivationKind.Identity => x,
+        ActivationKind.ReLU => Invariant($"MathF.Max({x}, 0f)"),
+        ActivationKind.LeakyReLU => Invariant($"({x} > 0f ? {x} : {Literal(alpha)} * {x})"),
+        ActivationKind.ELU => Invariant($"({x} > 0f ? {x} : {Literal(alpha)} * (MathF.Exp({x}) - 1f))"),
+        ActivationKind.Sigmoid => Invariant($"(1f / (1f + MathF.Exp(-{x})))"),
+        ActivationKind.Tanh => Invariant($"MathF.Tanh({x})"),
+        _ => Invariant($"(MathF.Max({x}, 0f) + MathF.Log(1f + MathF.Exp(-MathF.Abs({x}))))"),
+    };
+
+    /// <summary>The upstream gradient <paramref name="da"/> times f'(x), written in terms of the output <paramref name="a"/> = f(x).</summary>
+    public static string VectorDerivative(ActivationKind activation, float alpha, string a, string da) => activation switch
+    {
+        ActivationKind.ReLU => Invariant($"Vector256.ConditionalSelect(Vector256.GreaterThan({a}, Vector256<float>.Zero), {da}, Vector256<float>.Zero)"),
+        ActivationKind.LeakyReLU => Invariant($"Vector256.ConditionalSelect(Vector256.GreaterThan({a}, Vector256<float>.Zero), {da}, {da} * {Literal(alpha)})"),
+        ActivationKind.ELU => Invariant($"Vector256.ConditionalSelect(Vector256.GreaterThan({a}, Vector256<float>.Zero), {da}, {da} * ({a} + Vector256.Create({Literal(alpha)})))"),
+        ActivationKind.Sigmoid => Invariant($"{da} * {a} * (Vector256<float>.One - {a})"),
+        ActivationKind.Tanh => Invariant($"{da} * (Vector256<float>.One - {a} * {a})"),
+        ActivationKind.Softplus => Invariant($"{da} * (Vector256<float>.One - Vector256.Exp(-{a}))"),
+        _ => da,
+    };
+
+    public static string ScalarDerivative(ActivationKind activation, float alpha, string a, string da) => activation switch
+    {
+        ActivationKind.ReLU => Invariant($"({a} > 0f ? {da} : 0f)"),
+        ActivationKind.LeakyReLU => Invariant($"({a} > 0f ? {da} : {da} * {Literal(alpha)})"),
+        ActivationKind.ELU => Invariant($"({a} > 0f ? {da} : {da} * ({a} + {Literal(alpha)}))"),
+        ActivationKind.Sigmoid => Invariant($"{da} * {a} * (1f - {a})"),
+        ActivationKind.Tanh => Invariant($"{da} * (1f - {a} * {a})"),
+        ActivationKind.Softplus => Invariant($"{da} * (1f - MathF.Exp(-{a}))"),
+        _ => da,
+    };
+
+    public static string Describe(ActivationKind activation, float alpha) => activation switch
+    {
+        ActivationKind.LeakyReLU => Invariant($"leaky ReLU (slope {Planner.Format(alpha)})"),
+        ActivationKind.ELU => Invariant($"ELU (alpha {Planner.Format(alpha)})"),
+        _ => activation.ToString(),
+    };
+
+    /// <summary>Writes the vector helpers that the used activations call (the others stay out of the generated file).</summary>
+    public static void EmitHelpers(SourceWriter writer, IEnumerable<ActivationKind> used)
+    {
+        var set = new HashSet<ActivationKind>(used);
+        if (set.Contains(ActivationKind.LeakyReLU))
+        {
+            Helper(writer, "LeakyReLU(Vector256<float> x, float slope)", "Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x, x * slope)");
+        }
+        if (set.Contains(ActivationKind.ELU))
+        {
+            Helper(writer, "Elu(Vector256<float> x, float alpha)", "Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x, (Vector256.Exp(x) - Vector256<float>.One) * alpha)");
+        }
+        if (set.Contains(ActivationKind.Sigmoid))
+        {
+            Helper(writer, "Sigmoid(Vector256<float> x)", "Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x))");
+        }
+        if (set.Contains(ActivationKind.Tanh))
+        {
+            writer.WriteLine("// tanh(x) = 2 / (1 + e^-2x) - 1: saturates to -1 or 1 when e^-2x overflows, never NaN.");
+            Helper(writer, "Tanh(Vector256<float> x)", "Vector256.Create(2f) / (Vector256<float>.One + Vector256.Exp(x * -2f)) - Vector256<float>.One");
+        }
+        if (set.Contains(ActivationKind.Softplus))
+        {
+            writer.WriteLine("// softplus(x) = max(x, 0) + ln(1 + e^-|x|): never overflows.");
+            Helper(writer, "Softplus(Vector256<float> x)", "Vector256.Max(x, Vector256<float>.Zero) + Vector256.Log(Vector256<float>.One + Vector256.Exp(-Vector256.Abs(x)))");
+        }
+    }
+
+    private static void Helper(SourceWriter writer, string signature, string body)
+    {
+        writer.WriteLine("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        writer.WriteLine("private static Vector256<float> " + signature + " =>");
+        writer.WriteLine("    " + body + ";");
+        writer.WriteLine();
+    }
+
+    public static string Literal(float value) => Planner.Format(value) + "f";
+
+    public static IEnumerable<ActivationKind> Used(NetworkPlan plan) =>
+        plan.Layers.Where(l => l.Kind == LayerKind.Dense).Select(l => l.Activation).Distinct().OrderBy(a => a);
+}

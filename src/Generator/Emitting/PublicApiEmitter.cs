@@ -1,0 +1,129 @@
+using static System.FormattableString;
+
+namespace NetGen.Generator;
+
+/// <summary>The public entry points: argument checks, buffer management, then the straight-line passes.</summary>
+internal static class PublicApiEmitter
+{
+    public static void Emit(SourceWriter w, NetworkPlan plan)
+    {
+        bool logits = plan.Loss == LossKindMirror.BinaryCrossEntropy;
+        string forwardLogits = logits ? ", logits: false" : "";
+        string trainLogits = logits ? ", logits: true" : "";
+        LayerPlan output = NetworkEmitter.OutputLayer(plan);
+
+        w.WriteLine("/// <summary>Runs inference on one sample. Thread-safe; allocation-free after a thread's first call.</summary>");
+        w.WriteLine("/// <param name=\"input\">The sample, <see cref=\"InputSize\"/> floats.</param>");
+        w.WriteLine("/// <param name=\"output\">Receives <see cref=\"OutputSize\"/> floats" + (plan.Loss == LossKindMirror.SoftmaxCrossEntropy ? " (logits: the softmax is part of the loss)" : "") + ".</param>");
+        w.WriteLine("public void Forward(ReadOnlySpan<float> input, Span<float> output) => Forward(input, output, 1);");
+        w.WriteLine();
+
+        w.WriteLine("/// <summary>Runs inference on <paramref name=\"batchSize\"/> samples stored one after another. Thread-safe; allocates only when a thread first sees a larger batch.</summary>");
+        using (w.Block("public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize)"))
+        {
+            w.WriteLine("CheckBatch(inputs, batchSize);");
+            w.WriteLine("if (outputs.Length != batchSize * OutputSize)");
+            w.WriteLine("    throw new ArgumentException($\"outputs holds {outputs.Length} floats; {batchSize} samples of {OutputSize} outputs need {batchSize * OutputSize}.\", nameof(outputs));");
+            w.WriteLine("float[] workspace = t_workspace is { } cached && cached.Length >= batchSize * WorkspacePerSample");
+            w.WriteLine("    ? cached");
+            w.WriteLine("    : (t_workspace = new float[batchSize * WorkspacePerSample]);");
+            w.WriteLine("ref float ws = ref MemoryMarshal.GetArrayDataReference(workspace);");
+            w.WriteLine("int batch = batchSize;");
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetReference(inputs), ref ws, batch{forwardLogits});"));
+            w.WriteLine(Invariant($"MemoryMarshal.CreateReadOnlySpan({NetworkRegion(output)}, batch * OutputSize).CopyTo(outputs);"));
+        }
+        w.WriteLine();
+
+        if (Planner.IsClassLabelLoss(plan.Loss, plan.OutputSize))
+        {
+            w.WriteLine("/// <summary>The most likely class of one sample: the index of the largest output. Thread-safe and allocation-free.</summary>");
+            using (w.Block("public int Predict(ReadOnlySpan<float> input)"))
+            {
+                w.WriteLine("Span<float> output = stackalloc float[OutputSize];");
+                w.WriteLine("Forward(input, output, 1);");
+                w.WriteLine("int best = 0;");
+                w.WriteLine("for (int j = 1; j < OutputSize; j++) if (output[j] > output[best]) best = j;");
+                w.WriteLine("return best;");
+            }
+            w.WriteLine();
+        }
+        else if (plan.Loss == LossKindMirror.BinaryCrossEntropy)
+        {
+            w.WriteLine("/// <summary>The predicted labels of one sample: output j is on when its probability is at least 0.5. Thread-safe and allocation-free.</summary>");
+            using (w.Block("public void Predict(ReadOnlySpan<float> input, Span<bool> labels)"))
+            {
+                w.WriteLine("if (labels.Length != OutputSize) throw new ArgumentException($\"labels holds {labels.Length} values; the network has {OutputSize} outputs.\", nameof(labels));");
+                w.WriteLine("Span<float> output = stackalloc float[OutputSize];");
+                w.WriteLine("Forward(input, output, 1);");
+                w.WriteLine("for (int j = 0; j < OutputSize; j++) labels[j] = output[j] >= 0.5f;");
+            }
+            w.WriteLine();
+        }
+
+        w.WriteLine("/// <summary>The mean loss of a batch, without gradients. Thread-safe.</summary>");
+        using (w.Block("public float EvaluateLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)"))
+        {
+            w.WriteLine("CheckBatch(inputs, batchSize);");
+            w.WriteLine("CheckTargets(targets, batchSize);");
+            w.WriteLine("float[] workspace = t_workspace is { } cached && cached.Length >= batchSize * WorkspacePerSample");
+            w.WriteLine("    ? cached");
+            w.WriteLine("    : (t_workspace = new float[batchSize * WorkspacePerSample]);");
+            w.WriteLine("ref float ws = ref MemoryMarshal.GetArrayDataReference(workspace);");
+            w.WriteLine("int batch = batchSize;");
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetReference(inputs), ref ws, batch{trainLogits});"));
+            w.WriteLine(Invariant($"return ComputeLoss({NetworkRegion(output)}, targets, batch, ref Unsafe.NullRef<float>(), gradient: false);"));
+        }
+        w.WriteLine();
+
+        w.WriteLine("/// <summary>One training step: forward, loss, backward. Overwrites <see cref=\"Gradients\"/> with the gradient of the mean loss and returns that loss. The parameters are unchanged (an optimizer applies the gradients). Not thread-safe.</summary>");
+        w.WriteLine("public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize) => TrainStep(inputs, targets, batchSize, Span<float>.Empty);");
+        w.WriteLine();
+        w.WriteLine("/// <summary>As <see cref=\"TrainStep(ReadOnlySpan{float}, ReadOnlySpan{float}, int)\"/>; a non-empty <paramref name=\"inputGradients\"/> (batchSize x InputSize floats) also receives d(mean loss)/d(inputs).</summary>");
+        using (w.Block("public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, Span<float> inputGradients)"))
+        {
+            w.WriteLine("CheckBatch(inputs, batchSize);");
+            w.WriteLine("CheckTargets(targets, batchSize);");
+            w.WriteLine("bool wantInputGradient = !inputGradients.IsEmpty;");
+            w.WriteLine("if (wantInputGradient && inputGradients.Length != batchSize * InputSize)");
+            w.WriteLine("    throw new ArgumentException($\"inputGradients holds {inputGradients.Length} floats; {batchSize} samples of {InputSize} inputs need {batchSize * InputSize} (or pass an empty span).\", nameof(inputGradients));");
+            w.WriteLine("EnsureCapacity(batchSize);");
+            w.WriteLine("int batch = batchSize;");
+            w.WriteLine("ref float p = ref MemoryMarshal.GetArrayDataReference(Parameters);");
+            w.WriteLine("ref float input = ref MemoryMarshal.GetReference(inputs);");
+            w.WriteLine("ref float ws = ref MemoryMarshal.GetArrayDataReference(_workspace);");
+            w.WriteLine("ref float dA = ref MemoryMarshal.GetArrayDataReference(_deltaA);");
+            w.WriteLine(Invariant($"RunForward(ref p, ref input, ref ws, batch{trainLogits});"));
+            w.WriteLine(Invariant($"float loss = ComputeLoss({NetworkRegion(output)}, targets, batch, ref dA, gradient: true);"));
+            w.WriteLine("RunBackward(ref p, ref MemoryMarshal.GetArrayDataReference(Gradients), ref input, ref ws, ref dA, ref MemoryMarshal.GetArrayDataReference(_deltaB),");
+            w.WriteLine("    ref MemoryMarshal.GetReference(inputGradients), wantInputGradient, batch);");
+            w.WriteLine("return loss;");
+        }
+        w.WriteLine();
+
+        using (w.Block("private void EnsureCapacity(int batchSize)"))
+        {
+            w.WriteLine("if (batchSize <= _capacity) return;");
+            w.WriteLine("_workspace = new float[batchSize * WorkspacePerSample];");
+            w.WriteLine("_deltaA = new float[batchSize * DeltaPerSample];");
+            w.WriteLine("_deltaB = new float[batchSize * DeltaPerSample];");
+            w.WriteLine("_capacity = batchSize;");
+        }
+        w.WriteLine();
+        using (w.Block("private static void CheckBatch(ReadOnlySpan<float> inputs, int batchSize)"))
+        {
+            w.WriteLine("ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);");
+            w.WriteLine("if (inputs.Length != batchSize * InputSize)");
+            w.WriteLine("    throw new ArgumentException($\"inputs holds {inputs.Length} floats; {batchSize} samples of {InputSize} inputs need {batchSize * InputSize}.\", nameof(inputs));");
+        }
+        w.WriteLine();
+        using (w.Block("private static void CheckTargets(ReadOnlySpan<float> targets, int batchSize)"))
+        {
+            w.WriteLine("if (targets.Length != batchSize * TargetSize)");
+            w.WriteLine("    throw new ArgumentException($\"targets holds {targets.Length} floats; {batchSize} samples of {TargetSize} targets need {batchSize * TargetSize}.\", nameof(targets));");
+        }
+        w.WriteLine();
+    }
+
+    private static string NetworkRegion(LayerPlan output) =>
+        output.OutputWorkspaceOffset == 0 ? "ref ws" : Invariant($"ref Unsafe.Add(ref ws, batch * {output.OutputWorkspaceOffset})");
+}

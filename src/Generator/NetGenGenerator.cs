@@ -1,0 +1,48 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace NetGen.Generator;
+
+/// <summary>
+/// The NetGen source generator: parse ([Network] classes to specs), plan (shapes, offsets, diagnostics), emit (C#).
+/// Each stage is a named, value-equal pipeline step, so an unrelated edit leaves planning and emission cached.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class NetGenGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps, for caching tests.</summary>
+    public static class Steps
+    {
+        /// <summary>The parser's output.</summary>
+        public const string Parse = "NetGen.Parse";
+
+        /// <summary>The planner's output.</summary>
+        public const string Plan = "NetGen.Plan";
+    }
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<PlanResult> plans = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                Parser.NetworkAttributeName,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (ctx, ct) => Parser.Parse(ctx, ct))
+            .WithTrackingName(Steps.Parse)
+            .Select(static (parsed, _) => Planner.Plan(parsed))
+            .WithTrackingName(Steps.Plan);
+
+        context.RegisterSourceOutput(plans, static (spc, result) =>
+        {
+            foreach (DiagnosticInfo diagnostic in result.Diagnostics)
+            {
+                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+            if (result.Plan is { } plan)
+            {
+                string hint = (plan.Namespace is null ? "" : plan.Namespace + ".") + plan.ClassName + ".g.cs";
+                spc.AddSource(hint, NetworkEmitter.Emit(plan));
+            }
+        });
+    }
+}

@@ -1,0 +1,38 @@
+namespace NetGen.Generator;
+
+/// <summary>What the user declared, as plain equatable values (no symbols, syntax or compilations).</summary>
+internal sealed record NetworkSpec(
+    string? Namespace,
+    string ClassName,
+    string Accessibility,
+    LocationInfo? Location,
+    InputSpec? Input,
+    EquatableArray<LayerSpec> Layers,
+    LossSpec? Loss);
+
+internal sealed record InputSpec(EquatableArray<int> Shape, LocationInfo? Location);
+
+internal enum LayerKind
+{
+    Dense,
+    Maxout,
+    Flatten,
+}
+
+/// <summary>One layer attribute. <see cref="Alpha"/> is NaN when not given; locations point at the arguments where possible.</summary>
+internal sealed record LayerSpec(
+    LayerKind Kind,
+    int Units,
+    int Pieces,
+    int Activation,
+    float Alpha,
+    LocationInfo? Location,
+    LocationInfo? UnitsLocation,
+    LocationInfo? PiecesLocation,
+    LocationInfo? ActivationLocation,
+    LocationInfo? AlphaLocation);
+
+internal sealed record LossSpec(int Kind, LocationInfo? Location);
+
+/// <summary>The parser's output: a spec (null when the declaration cannot be read) and the diagnostics found while reading it.</summary>
+internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);

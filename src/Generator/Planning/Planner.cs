@@ -1,0 +1,257 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace NetGen.Generator;
+
+/// <summary>
+/// Shape inference and validation: a <see cref="NetworkSpec"/> in, a <see cref="NetworkPlan"/> and diagnostics out.
+/// Pure: no Roslyn symbols, so it is unit-tested with plain specs.
+/// </summary>
+internal static class Planner
+{
+    public const float DefaultLeakySlope = 0.01f;
+    public const float DefaultEluAlpha = 1f;
+
+    public static PlanResult Plan(ParseResult parsed)
+    {
+        var diagnostics = new List<DiagnosticInfo>(parsed.Diagnostics);
+        NetworkPlan? plan = parsed.Spec is null ? null : Plan(parsed.Spec, diagnostics);
+        bool failed = diagnostics.Any(d => d.Descriptor.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+        return new PlanResult(failed ? null : plan, diagnostics.ToEquatableArray());
+    }
+
+    private static NetworkPlan? Plan(NetworkSpec spec, List<DiagnosticInfo> diagnostics)
+    {
+        if (spec.Input is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingInput, spec.Location, spec.ClassName));
+            return null;
+        }
+        int[] inputShape = spec.Input.Shape.ToArray();
+        if (inputShape.Length == 0 || inputShape.Any(d => d < 1))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, spec.Input.Location, spec.ClassName, FormatShape(inputShape)));
+            return null;
+        }
+        if (!spec.Layers.Any(l => l.Kind != LayerKind.Flatten))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, spec.Location, spec.ClassName));
+            return null;
+        }
+
+        var layers = new List<LayerPlan>();
+        int[] shape = inputShape;
+        int parameterOffset = 0, workspaceOffset = 0, lastOutputOffset = -1;
+        int deltaPerSample = 1; // input gradients go straight to the caller's span
+        long flops = 0;
+        var counters = new Dictionary<LayerKind, int>();
+        int errorsBefore = diagnostics.Count;
+
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            LayerSpec layer = spec.Layers[i];
+            int index = i + 1;
+            counters[layer.Kind] = counters.TryGetValue(layer.Kind, out int n) ? n + 1 : 1;
+            string name = layer.Kind.ToString() + counters[layer.Kind].ToString(CultureInfo.InvariantCulture);
+            int inputSize = Size(shape);
+
+            if (layer.Kind == LayerKind.Flatten)
+            {
+                if (shape.Length == 1)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FlattenHasNoEffect, layer.Location, index, FormatShape(shape)));
+                }
+                layers.Add(new LayerPlan(index, layer.Kind, name, shape.ToEquatableArray(), new[] { inputSize }.ToEquatableArray(),
+                    inputSize, inputSize, 0, 0, ActivationKind.Identity, float.NaN, 0, 0, 0, 0, -1, lastOutputOffset, 0));
+                shape = new[] { inputSize };
+                continue;
+            }
+
+            string description = layer.Kind == LayerKind.Dense
+                ? $"Dense({layer.Units.ToString(CultureInfo.InvariantCulture)})"
+                : $"Maxout({layer.Units.ToString(CultureInfo.InvariantCulture)}, {layer.Pieces.ToString(CultureInfo.InvariantCulture)})";
+            bool valid = true;
+            if (layer.Units < 1)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerSize, layer.UnitsLocation, index, description, "units", 1, layer.Units));
+                valid = false;
+            }
+            if (layer.Kind == LayerKind.Maxout && layer.Pieces < 2)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerSize, layer.PiecesLocation, index, description, "pieces", 2, layer.Pieces));
+                valid = false;
+            }
+            if (shape.Length != 1)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DenseNeedsFlatTensor, layer.Location, index, description, FormatShape(shape)));
+                valid = false;
+            }
+            ActivationKind activation = ActivationKind.Identity;
+            float alpha = float.NaN;
+            if (layer.Kind == LayerKind.Dense)
+            {
+                valid &= CheckActivation(layer, index, description, diagnostics, out activation, out alpha);
+            }
+            if (!valid)
+            {
+                shape = new[] { System.Math.Max(layer.Units, 1) };
+                continue;
+            }
+
+            int units = layer.Units, pieces = layer.Kind == LayerKind.Maxout ? layer.Pieces : 1;
+            int linear = units * pieces;
+            int weightOffset = parameterOffset, weightLength = inputSize * linear;
+            int biasOffset = weightOffset + weightLength, biasLength = linear;
+            parameterOffset = biasOffset + biasLength;
+            int linearOffset = -1;
+            if (layer.Kind == LayerKind.Maxout)
+            {
+                linearOffset = workspaceOffset;
+                workspaceOffset += linear;
+            }
+            int outputOffset = workspaceOffset;
+            workspaceOffset += units;
+            lastOutputOffset = outputOffset;
+            deltaPerSample = System.Math.Max(deltaPerSample, linear);
+            long layerFlops = 2L * inputSize * linear;
+            flops += layerFlops;
+            layers.Add(new LayerPlan(index, layer.Kind, name, shape.ToEquatableArray(), new[] { units }.ToEquatableArray(),
+                inputSize, units, units, pieces, activation, alpha, weightOffset, weightLength, biasOffset, biasLength,
+                linearOffset, outputOffset, layerFlops));
+            shape = new[] { units };
+        }
+
+        if (diagnostics.Count > errorsBefore && diagnostics.Skip(errorsBefore).Any(d => d.Descriptor.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error))
+        {
+            return null;
+        }
+
+        LayerPlan output = layers.Last(l => l.HasParameters);
+        int outputSize = Size(shape);
+        if (spec.Loss is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingLoss, spec.Location, spec.ClassName));
+            return null;
+        }
+        if (spec.Loss.Kind < 0 || spec.Loss.Kind > (int)LossKindMirror.BinaryCrossEntropy)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownLoss, spec.Loss.Location, spec.Loss.Kind));
+            return null;
+        }
+        var loss = (LossKindMirror)spec.Loss.Kind;
+        string? misfit = LossMisfit(loss, output, outputSize);
+        if (misfit is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LossDoesNotFit, spec.Loss.Location, loss, Describe(output), misfit));
+            return null;
+        }
+
+        string canonical = Canonical(inputShape, layers, loss);
+        return new NetworkPlan(
+            spec.Namespace, spec.ClassName, spec.Accessibility, inputShape.ToEquatableArray(), Size(inputShape), outputSize, loss,
+            IsClassLabelLoss(loss, outputSize) ? 1 : outputSize, layers.ToEquatableArray(), parameterOffset, workspaceOffset,
+            deltaPerSample, flops, Fingerprint(canonical), canonical);
+    }
+
+    public static bool IsClassLabelLoss(LossKindMirror loss, int outputSize) =>
+        loss == LossKindMirror.SoftmaxCrossEntropy || (loss == LossKindMirror.Hinge && outputSize > 1);
+
+    private static string? LossMisfit(LossKindMirror loss, LayerPlan output, int outputSize)
+    {
+        switch (loss)
+        {
+            case LossKindMirror.SoftmaxCrossEntropy when outputSize < 2:
+                return "softmax cross-entropy needs at least 2 outputs (one per class); for a yes/no target use one Sigmoid output with BinaryCrossEntropy";
+            case LossKindMirror.SoftmaxCrossEntropy when output.Activation != ActivationKind.Identity:
+                return $"softmax cross-entropy applies the softmax itself and needs linear logits, but the output layer applies {output.Activation}; remove its Activation";
+            case LossKindMirror.BinaryCrossEntropy when output.Kind != LayerKind.Dense || output.Activation != ActivationKind.Sigmoid:
+                return "binary cross-entropy is defined on probabilities, so the output layer must be Dense with Activation = Activation.Sigmoid";
+            default:
+                return null;
+        }
+    }
+
+    private static bool CheckActivation(LayerSpec layer, int index, string description, List<DiagnosticInfo> diagnostics, out ActivationKind activation, out float alpha)
+    {
+        activation = (ActivationKind)layer.Activation;
+        alpha = float.NaN;
+        if (layer.Activation < 0 || layer.Activation > (int)ActivationKind.Softplus)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownActivation, layer.ActivationLocation, index, layer.Activation));
+            return false;
+        }
+        bool given = !float.IsNaN(layer.Alpha);
+        string? problem = null;
+        switch (activation)
+        {
+            case ActivationKind.LeakyReLU:
+                alpha = given ? layer.Alpha : DefaultLeakySlope;
+                // The backward pass reads the derivative off the output's sign, which a negative slope would flip.
+                if (float.IsInfinity(alpha) || alpha < 0)
+                {
+                    problem = $"the leaky ReLU slope Alpha must be a finite number >= 0 (typically 0.01), but is {Format(alpha)}";
+                }
+                break;
+            case ActivationKind.ELU:
+                alpha = given ? layer.Alpha : DefaultEluAlpha;
+                if (float.IsInfinity(alpha) || alpha <= 0)
+                {
+                    problem = $"the ELU Alpha must be a finite number > 0 (typically 1), but is {Format(alpha)}";
+                }
+                break;
+            default:
+                if (given)
+                {
+                    problem = $"Alpha = {Format(layer.Alpha)} has no meaning for {activation}; only LeakyReLU and ELU take a parameter, so remove it";
+                }
+                break;
+        }
+        if (problem is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidActivationParameter, layer.AlphaLocation, index, description, problem));
+            return false;
+        }
+        return true;
+    }
+
+    public static string Describe(LayerPlan layer) => layer.Kind switch
+    {
+        LayerKind.Dense => $"Dense({layer.Units.ToString(CultureInfo.InvariantCulture)}, {layer.Activation})",
+        LayerKind.Maxout => $"Maxout({layer.Units.ToString(CultureInfo.InvariantCulture)}, {layer.Pieces.ToString(CultureInfo.InvariantCulture)})",
+        _ => "Flatten",
+    };
+
+    private static string Canonical(int[] input, List<LayerPlan> layers, LossKindMirror loss)
+    {
+        var text = new StringBuilder("Input(").Append(FormatShape(input)).Append(')');
+        foreach (LayerPlan layer in layers)
+        {
+            text.Append('|').Append(layer.Kind switch
+            {
+                LayerKind.Dense => $"Dense({layer.Units.ToString(CultureInfo.InvariantCulture)},{layer.Activation}{(float.IsNaN(layer.Alpha) ? "" : ":" + Format(layer.Alpha))})",
+                LayerKind.Maxout => $"Maxout({layer.Units.ToString(CultureInfo.InvariantCulture)},{layer.Pieces.ToString(CultureInfo.InvariantCulture)})",
+                _ => "Flatten",
+            });
+        }
+        return text.Append("|Loss(").Append(loss).Append(')').ToString();
+    }
+
+    /// <summary>FNV-1a, 64 bits, over the canonical architecture text: stable across runs, machines and .NET versions.</summary>
+    private static string Fingerprint(string canonical)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (byte b in Encoding.UTF8.GetBytes(canonical))
+        {
+            hash = unchecked((hash ^ b) * 1099511628211UL);
+        }
+        return hash.ToString("x16", CultureInfo.InvariantCulture);
+    }
+
+    public static string FormatShape(IEnumerable<int> shape) => string.Join("x", shape.Select(d => d.ToString(CultureInfo.InvariantCulture)));
+
+    public static string Format(float value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static int Size(int[] shape) => shape.Aggregate(1, (a, d) => a * d);
+}
