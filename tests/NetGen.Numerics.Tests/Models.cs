@@ -2,20 +2,64 @@ using NetGen;
 
 namespace NetGen.Numerics.Tests;
 
-[Network]
-[Input(784)]
-[Dense(128, Activation = Activation.ReLU)]
-[Dense(10)]
-[Loss(LossKind.SoftmaxCrossEntropy)]
-public partial class MnistMlp
-{
-}
+// Small networks whose sizes exercise every code path of the emitted kernels: 4-row register tiles and the 1-row
+// tail (batch 7), 16-wide and 8-wide column tiles and scalar column tails (43 = 32 + 8 + 3, 19 = 16 + 3, 10 = 8 + 2),
+// and 4-row weight-gradient tiles with a tail (37 = 4 * 9 + 1).
 
-[Network]
-[Input(5)]
-[Maxout(9, 3)]
-[Dense(7, Activation = Activation.Sigmoid)]
-[Loss(LossKind.BinaryCrossEntropy)]
-public partial class MaxoutNet
-{
-}
+// One model per activation, between two dense layers, trained with mean squared error.
+[Network, Input(6), Dense(5, Activation = Activation.Identity), Dense(3), Loss(LossKind.MeanSquaredError)]
+public partial class IdentityNet { }
+
+[Network, Input(6), Dense(5, Activation = Activation.Sigmoid), Dense(3), Loss(LossKind.MeanSquaredError)]
+public partial class SigmoidNet { }
+
+[Network, Input(6), Dense(5, Activation = Activation.Tanh), Dense(3), Loss(LossKind.MeanSquaredError)]
+public partial class TanhNet { }
+
+[Network, Input(6), Dense(5, Activation = Activation.ReLU), Dense(3), Loss(LossKind.MeanSquaredError)]
+public partial class ReluNet { }
+
+[Network, Input(6), Dense(5, Activation = Activation.LeakyReLU, Alpha = 0.1f), Dense(3), Loss(LossKind.MeanSquaredError)]
+public partial class LeakyReluNet { }
+
+[Network, Input(6), Dense(5, Activation = Activation.ELU, Alpha = 0.7f), Dense(3), Loss(LossKind.MeanSquaredError)]
+public partial class EluNet { }
+
+[Network, Input(6), Dense(5, Activation = Activation.Softplus), Dense(3), Loss(LossKind.MeanSquaredError)]
+public partial class SoftplusNet { }
+
+// One model per loss.
+[Network, Input(6), Dense(9, Activation = Activation.Tanh), Dense(4), Loss(LossKind.L1)]
+public partial class L1Net { }
+
+[Network, Input(6), Dense(9, Activation = Activation.Tanh), Dense(1), Loss(LossKind.Hinge)]
+public partial class BinaryHingeNet { }
+
+[Network, Input(6), Dense(9, Activation = Activation.Tanh), Dense(4), Loss(LossKind.Hinge)]
+public partial class MulticlassHingeNet { }
+
+[Network, Input(6), Dense(9, Activation = Activation.Tanh), Dense(4), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class SoftmaxNet { }
+
+[Network, Input(6), Dense(9, Activation = Activation.Tanh), Dense(3, Activation = Activation.Sigmoid), Loss(LossKind.BinaryCrossEntropy)]
+public partial class MultiLabelNet { }
+
+// Maxout, a flattened 3-D input, and odd sizes that cover every tile and tail.
+[Network, Input(7), Maxout(5, 3), Dense(4), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class MaxoutNet { }
+
+[Network, Input(2, 3, 4), Flatten, Dense(5, Activation = Activation.ELU), Dense(2), Loss(LossKind.MeanSquaredError)]
+public partial class FlattenNet { }
+
+[Network, Input(37), Dense(43, Activation = Activation.Tanh), Dense(19, Activation = Activation.ELU), Maxout(10, 2), Dense(10), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class WideNet { }
+
+// The lecture examples.
+[Network, Input(2), Dense(4, Activation = Activation.Tanh), Dense(1, Activation = Activation.Sigmoid), Loss(LossKind.BinaryCrossEntropy)]
+public partial class Xor { }
+
+[Network, Input(5), Dense(1), Loss(LossKind.MeanSquaredError)]
+public partial class LinearRegression { }
+
+[Network, Input(784), Dense(128, Activation = Activation.ReLU), Dense(10), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class MnistMlp { }

@@ -1,0 +1,66 @@
+using System;
+using System.Collections.Generic;
+
+namespace NetGen.Numerics.Tests;
+
+/// <summary>A generated network, the same architecture written for the reference, and a seeded batch of data for it.</summary>
+public sealed class GradientCase
+{
+    private GradientCase(string name, Func<INetwork> create, ReferenceNetwork reference)
+    {
+        Name = name;
+        Create = create;
+        Reference = reference;
+    }
+
+    public string Name { get; }
+
+    internal Func<INetwork> Create { get; }
+
+    internal ReferenceNetwork Reference { get; }
+
+    public override string ToString() => Name;
+
+    /// <summary>Inputs in [-1, 1] and targets that fit the loss, from a fixed seed.</summary>
+    internal static (float[] Inputs, float[] Targets) Data(INetwork model, int batch, int seed)
+    {
+        var random = new SeededRandom(seed);
+        var inputs = new float[batch * model.InputSize];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = 2 * random.NextSingle() - 1;
+        }
+        var targets = new float[batch * model.TargetSize];
+        for (int i = 0; i < targets.Length; i++)
+        {
+            targets[i] = model.TargetSize == 1 && model.OutputSize > 1 ? random.NextInt32(model.OutputSize)
+                : model.Loss == LossKind.Hinge ? (random.NextInt32(2) == 0 ? -1 : 1)
+                : model.Loss == LossKind.BinaryCrossEntropy ? random.NextSingle()
+                : 2 * random.NextSingle() - 1;
+        }
+        return (inputs, targets);
+    }
+
+    public static IEnumerable<object[]> All()
+    {
+        static object[] Case(string name, Func<INetwork> create, int input, LossKind loss, params ReferenceLayer[] layers) =>
+            new object[] { new GradientCase(name, create, new ReferenceNetwork(input, loss, layers)) };
+
+        yield return Case("identity", () => new IdentityNet(), 6, LossKind.MeanSquaredError, new ReferenceDense(5), new ReferenceDense(3));
+        yield return Case("sigmoid", () => new SigmoidNet(), 6, LossKind.MeanSquaredError, new ReferenceDense(5, Activation.Sigmoid), new ReferenceDense(3));
+        yield return Case("tanh", () => new TanhNet(), 6, LossKind.MeanSquaredError, new ReferenceDense(5, Activation.Tanh), new ReferenceDense(3));
+        yield return Case("relu", () => new ReluNet(), 6, LossKind.MeanSquaredError, new ReferenceDense(5, Activation.ReLU), new ReferenceDense(3));
+        yield return Case("leaky relu", () => new LeakyReluNet(), 6, LossKind.MeanSquaredError, new ReferenceDense(5, Activation.LeakyReLU, 0.1f), new ReferenceDense(3));
+        yield return Case("elu", () => new EluNet(), 6, LossKind.MeanSquaredError, new ReferenceDense(5, Activation.ELU, 0.7f), new ReferenceDense(3));
+        yield return Case("softplus", () => new SoftplusNet(), 6, LossKind.MeanSquaredError, new ReferenceDense(5, Activation.Softplus), new ReferenceDense(3));
+        yield return Case("l1", () => new L1Net(), 6, LossKind.L1, new ReferenceDense(9, Activation.Tanh), new ReferenceDense(4));
+        yield return Case("binary hinge", () => new BinaryHingeNet(), 6, LossKind.Hinge, new ReferenceDense(9, Activation.Tanh), new ReferenceDense(1));
+        yield return Case("multiclass hinge", () => new MulticlassHingeNet(), 6, LossKind.Hinge, new ReferenceDense(9, Activation.Tanh), new ReferenceDense(4));
+        yield return Case("softmax cross-entropy", () => new SoftmaxNet(), 6, LossKind.SoftmaxCrossEntropy, new ReferenceDense(9, Activation.Tanh), new ReferenceDense(4));
+        yield return Case("binary cross-entropy", () => new MultiLabelNet(), 6, LossKind.BinaryCrossEntropy, new ReferenceDense(9, Activation.Tanh), new ReferenceDense(3, Activation.Sigmoid));
+        yield return Case("maxout", () => new MaxoutNet(), 7, LossKind.SoftmaxCrossEntropy, new ReferenceMaxout(5, 3), new ReferenceDense(4));
+        yield return Case("flatten", () => new FlattenNet(), 24, LossKind.MeanSquaredError, new ReferenceFlatten(), new ReferenceDense(5, Activation.ELU, 1), new ReferenceDense(2));
+        yield return Case("wide", () => new WideNet(), 37, LossKind.SoftmaxCrossEntropy,
+            new ReferenceDense(43, Activation.Tanh), new ReferenceDense(19, Activation.ELU, 1), new ReferenceMaxout(10, 2), new ReferenceDense(10));
+    }
+}

@@ -1,0 +1,84 @@
+using System;
+using Xunit;
+
+namespace NetGen.Numerics.Tests;
+
+public sealed class GradientTests
+{
+    // Batch 7: one 4-sample register tile plus three single-sample tails in every product.
+    private const int Batch = 7;
+
+    [Theory]
+    [MemberData(nameof(GradientCase.All), MemberType = typeof(GradientCase))]
+    public void Forward_loss_and_every_gradient_match_the_double_precision_reference(GradientCase test)
+    {
+        INetwork model = test.Create();
+        model.InitializeParameters(seed: 3);
+        var (inputs, targets) = GradientCase.Data(model, Batch, seed: 11);
+        var inputGradients = new float[inputs.Length];
+
+        float loss = model.TrainStep(inputs, targets, Batch, inputGradients);
+        var outputs = new float[Batch * model.OutputSize];
+        model.Forward(inputs, outputs, Batch);
+        ReferenceNetwork.Result expected = test.Reference.Run(model.Parameters, inputs, targets, Batch);
+
+        // float32 against float64: each value is a sum of at most ~45 products of O(1) terms, each rounded to a
+        // relative 6e-8, plus float exp/log (a few ulp). 1e-5 relative (with a 1e-6 absolute floor for values near
+        // zero) is about 10x that worst case, and 1000x tighter than any layout or indexing mistake would produce.
+        AssertClose(expected.Outputs, outputs, "outputs");
+        AssertClose(new[] { expected.Loss }, new[] { loss }, "loss");
+        AssertClose(expected.ParameterGradients, model.Gradients, "parameter gradients");
+        AssertClose(expected.InputGradients, inputGradients, "input gradients");
+    }
+
+    [Theory]
+    [MemberData(nameof(GradientCase.All), MemberType = typeof(GradientCase))]
+    public void Every_parameter_and_input_gradient_matches_central_finite_differences(GradientCase test)
+    {
+        INetwork model = test.Create();
+        model.InitializeParameters(seed: 5);
+        var (inputs, targets) = GradientCase.Data(model, Batch, seed: 13);
+        var inputGradients = new float[inputs.Length];
+        model.TrainStep(inputs, targets, Batch, inputGradients);
+        float[] gradients = (float[])model.Gradients.Clone();
+
+        // Central differences in float32 with h = 1e-3: truncation error h^2/6 f''' ~ 2e-7; rounding error
+        // ~ a few ulp(loss ~ 1) / 2h ~ 1.5e-4. So 3e-4 absolute + 1e-2 relative bounds the method's own error,
+        // while a wrong gradient (sign, factor, missing term) is off by O(|g|). A small h also keeps the kinks of
+        // ReLU, hinge margins and maxout switches outside [x - h, x + h] for these fixed seeds.
+        const float h = 1e-3f;
+        float Loss() => model.EvaluateLoss(inputs, targets, Batch);
+        for (int i = 0; i < model.Parameters.Length; i++)
+        {
+            CheckOne(model.Parameters, i, h, Loss, gradients[i], $"parameter {i}");
+        }
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            CheckOne(inputs, i, h, Loss, inputGradients[i], $"input {i}");
+        }
+    }
+
+    private static void CheckOne(float[] values, int index, float h, Func<float> loss, float analytic, string what)
+    {
+        float saved = values[index];
+        values[index] = saved + h;
+        double plus = loss();
+        values[index] = saved - h;
+        double minus = loss();
+        values[index] = saved;
+        double numeric = (plus - minus) / (2 * h);
+        Assert.True(Math.Abs(numeric - analytic) <= 3e-4 + 1e-2 * Math.Abs(numeric),
+            $"{what}: finite difference {numeric:G6}, backward pass {analytic:G6}");
+    }
+
+    private static void AssertClose(double[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double tolerance = 1e-6 + 1e-5 * Math.Abs(expected[i]);
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance,
+                $"{what}[{i}]: reference {expected[i]:G9}, generated {actual[i]:G9}");
+        }
+    }
+}
