@@ -77,8 +77,7 @@ public static class MnistIdx
         name ??= NameOf(stream);
 
         Span<byte> header = stackalloc byte[ImagesHeaderLength];
-        ReadHeader(stream, header, name, "images");
-        CheckMagic(header, ImagesMagic, name);
+        ReadHeader(stream, header, ImagesMagic, name, "images");
         int count = ReadDimension(header, 4, name, "image count");
         int rows = ReadDimension(header, 8, name, "row count");
         int columns = ReadDimension(header, 12, name, "column count");
@@ -110,8 +109,7 @@ public static class MnistIdx
         name ??= NameOf(stream);
 
         Span<byte> header = stackalloc byte[LabelsHeaderLength];
-        ReadHeader(stream, header, name, "labels");
-        CheckMagic(header, LabelsMagic, name);
+        ReadHeader(stream, header, LabelsMagic, name, "labels");
         int count = ReadDimension(header, 4, name, "label count");
         byte[] labels = ReadPayload(stream, count, LabelsHeaderLength, name, $"{count} labels");
 
@@ -136,9 +134,17 @@ public static class MnistIdx
 
     private static string NameOf(Stream stream) => stream is FileStream file ? Path.GetFileName(file.Name) : "<stream>";
 
-    private static void ReadHeader(Stream stream, Span<byte> header, string name, string kind)
+    /// <summary>
+    /// Reads the header and checks its magic number. The magic number is checked before the header length, so that a
+    /// short file of the wrong kind (a labels file given as images) is reported as what it is.
+    /// </summary>
+    private static void ReadHeader(Stream stream, Span<byte> header, int expectedMagic, string name, string kind)
     {
         int read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        if (read >= sizeof(int))
+        {
+            CheckMagic(header, expectedMagic, name);
+        }
         if (read < header.Length)
         {
             throw new InvalidDataException(
