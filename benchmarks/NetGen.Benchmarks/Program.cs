@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project benchmarks/NetGen.Benchmarks -- --filter '*'
+BenchmarkSwitcher.FromAssembly(typeof(NetGen.Benchmarks.MlpBenchmarks).Assembly).Run(args);
