@@ -11,13 +11,12 @@ internal static class AffineEmitter
 {
     private const int Lanes = 8;        // floats per Vector256
     private const int TileRows = 4;     // rows of x per register tile
-    private const int TileVectors = 2;  // output vectors per register tile: 4 x 2 = 8 accumulators of 16 registers
 
     /// <summary>y[r, n] = f(b[n] + sum_k x[r, k] W[k, n]) for r &lt; batch.</summary>
     public static void EmitForward(SourceWriter w, string method, int k, int n, ActivationKind activation, float alpha)
     {
         w.WriteLine(Invariant($"// y[batch, {n}] = {ActivationEmitter.Describe(activation, alpha)}(x[batch, {k}] W[{k}, {n}] + b[{n}])."));
-        w.WriteLine(Invariant($"// Register tiles of {TileRows} samples x {TileVectors * Lanes} outputs: each weight vector loaded once serves {TileRows} samples."));
+        w.WriteLine(Invariant($"// Register tiles of {TileRows} samples x 16 outputs (8 accumulators; 1 x 64 for the remaining samples): each weight vector loaded once serves {TileRows} samples."));
         using (w.Block(Invariant($"private static void {method}(ref float x, ref float w, ref float b, ref float y, int batch)")))
         {
             w.WriteLine("int r = 0;");
@@ -39,7 +38,7 @@ internal static class AffineEmitter
             w.WriteLine(Invariant($"ref float x{i} = ref Unsafe.Add(ref x, (r + {i}) * {k});"));
             w.WriteLine(Invariant($"ref float y{i} = ref Unsafe.Add(ref y, (r + {i}) * {n});"));
         }
-        ForEachColumnTile(w, n, vectors => EmitForwardTile(w, rows, vectors, k, n, activation, alpha));
+        ForEachColumnTile(w, n, rows, vectors => EmitForwardTile(w, rows, vectors, k, n, activation, alpha));
         int vectorEnd = n / Lanes * Lanes;
         if (vectorEnd < n)
         {
@@ -108,10 +107,10 @@ internal static class AffineEmitter
     public static void EmitWeightGradient(SourceWriter w, string method, int k, int n)
     {
         w.WriteLine(Invariant($"// dW[{k}, {n}] = x^T[{k}, batch] dz[batch, {n}]; db[{n}] = column sums of dz."));
-        w.WriteLine(Invariant($"// Register tiles of {TileRows} weight rows x {TileVectors * Lanes} columns, accumulated over the batch."));
+        w.WriteLine(Invariant($"// Register tiles of {TileRows} weight rows x 16 columns (8 accumulators), accumulated over the batch."));
         using (w.Block(Invariant($"private static void {method}(ref float x, ref float dz, ref float dw, ref float db, int batch)")))
         {
-            ForEachColumnTile(w, n, vectors =>
+            ForEachColumnTile(w, n, 1, vectors =>
             {
                 for (int j = 0; j < vectors; j++)
                 {
@@ -153,7 +152,7 @@ internal static class AffineEmitter
 
     private static void EmitWeightGradientRows(SourceWriter w, int rows, int k, int n)
     {
-        ForEachColumnTile(w, n, vectors =>
+        ForEachColumnTile(w, n, rows, vectors =>
         {
             for (int i = 0; i < rows; i++)
             {
@@ -277,24 +276,30 @@ internal static class AffineEmitter
         }
     }
 
-    /// <summary>Emits the vector column loop: tiles of <see cref="TileVectors"/> vectors, then one single-vector tile if a vector is left.</summary>
-    private static void ForEachColumnTile(SourceWriter w, int n, System.Action<int> emitTile)
+    /// <summary>
+    /// Emits the vector column loop: tiles of <paramref name="rows"/> x V vectors, V chosen so that a tile holds 8
+    /// independent accumulators (enough to cover the FMA latency of 4 cycles at 2 per cycle), then one narrower
+    /// tile for the vectors left over.
+    /// </summary>
+    private static void ForEachColumnTile(SourceWriter w, int n, int rows, System.Action<int> emitTile)
     {
-        int wide = TileVectors * Lanes;
+        int vectorsPerTile = System.Math.Max(1, 8 / rows);
+        int wide = vectorsPerTile * Lanes;
         int wideEnd = n / wide * wide;
         if (wideEnd > 0)
         {
             using (w.Block(Invariant($"for (int c = 0; c < {wideEnd}; c += {wide})")))
             {
-                emitTile(TileVectors);
+                emitTile(vectorsPerTile);
             }
         }
-        if (n - wideEnd >= Lanes)
+        int rest = (n - wideEnd) / Lanes;
+        if (rest > 0)
         {
             using (w.OpenBlock())
             {
                 w.WriteLine(Invariant($"const int c = {wideEnd};"));
-                emitTile(1);
+                emitTile(rest);
             }
         }
     }
