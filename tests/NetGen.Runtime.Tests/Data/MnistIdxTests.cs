@@ -33,15 +33,23 @@ public sealed class MnistIdxTests : IDisposable
     }
 
     [Fact]
-    public void Load_maps_black_and_white_to_exactly_zero_and_one()
+    public void Every_byte_value_maps_to_itself_divided_by_255()
     {
-        byte[] imageBytes = IdxFiles.Images(count: 1, rows: 1, columns: 2);
-        imageBytes[16] = 0;
-        imageBytes[17] = 255;
-        string images = _folder.Write("images", imageBytes);
-        string labels = _folder.Write("labels", IdxFiles.Labels(1));
+        // One image of 1x300 pixels: the vector body converts 9 blocks of 32, the scalar tail the last 12.
+        byte[] imageBytes = IdxFiles.Images(count: 1, rows: 1, columns: 300);
+        for (int j = 0; j < 300; j++)
+        {
+            imageBytes[16 + j] = (byte)(299 - j);
+        }
 
-        Assert.Equal([0f, 1f], MnistIdx.Load(images, labels).Inputs);
+        MnistImages images = MnistIdx.ReadImages(new MemoryStream(imageBytes), "images");
+
+        for (int j = 0; j < 300; j++)
+        {
+            Assert.Equal((byte)(299 - j) / 255f, images.Pixels[j]);
+        }
+        Assert.Equal(0f, images.Pixels[299 - 0]);
+        Assert.Equal(1f, images.Pixels[299 - 255]);
     }
 
     [Fact]
