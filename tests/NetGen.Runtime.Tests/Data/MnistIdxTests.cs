@@ -178,6 +178,13 @@ public sealed class MnistIdxTests : IDisposable
     }
 
     [Fact]
+    public void Image_size_too_large_for_an_array_is_rejected_even_without_images()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => MnistIdx.ReadImages(new MemoryStream(IdxFiles.Images(count: 0, rows: 65536, columns: 65536)), "images"));
+        Assert.Contains("declares images of 65536x65536 pixels", error.Message);
+    }
+
+    [Fact]
     public void Image_size_of_zero_is_rejected()
     {
         var error = Assert.Throws<InvalidDataException>(() => MnistIdx.ReadImages(new MemoryStream(IdxFiles.Images(count: 1, rows: 0, columns: 28)), "images"));
