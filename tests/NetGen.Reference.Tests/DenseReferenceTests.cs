@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace NetGen.Reference.Tests;
+
+[Collection(TorchCollection.Name)]
+public sealed class DenseReferenceTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public DenseReferenceTests(ITestOutputHelper output) => _output = output;
+
+    [Theory]
+    [MemberData(nameof(ReferenceCase.All), MemberType = typeof(ReferenceCase))]
+    public void Outputs_loss_and_every_parameter_and_input_gradient_match_torch(string network)
+    {
+        Compare(ReferenceCase.Named(network), batch: 7, seed: 1);
+    }
+
+    [Theory]
+    [InlineData("wide", 1)]
+    [InlineData("wide", 4)]
+    [InlineData("wide", 33)]
+    [InlineData("wide maxout", 1)]
+    [InlineData("wide maxout", 4)]
+    [InlineData("wide maxout", 33)]
+    public void The_wide_networks_match_torch_at_batch_sizes_with_and_without_tails(string network, int batch)
+    {
+        Compare(ReferenceCase.Named(network), batch, seed: 2);
+    }
+
+    [Fact]
+    public void A_torch_network_that_differs_only_in_the_leaky_slope_fails_the_comparison()
+    {
+        // The negative control: 0.21 instead of 0.2 changes the result by far less than any layout or indexing mistake
+        // would, and the tolerance still sees it, in the outputs, the loss and the gradients below the hidden layer.
+        var wrong = new ReferenceCase("leaky relu, slope 0.21 in torch only", () => new LeakyReluMlp(),
+            new TorchNetwork(new[] { 7 }, LossKind.MeanSquaredError, new TorchDense(9, Activation.LeakyReLU, 0.21f), new TorchDense(5)));
+        string[] mismatches = Mismatches(wrong, batch: 7, seed: 1).Select(line => line.Split('[')[0]).Distinct().ToArray();
+        Assert.Contains("MISMATCH outputs", mismatches);
+        Assert.Contains("MISMATCH loss (TrainStep)", mismatches);
+        Assert.Contains("MISMATCH gradient of layer 0 (dense) weight ", mismatches);
+        Assert.Contains("MISMATCH input gradients", mismatches);
+    }
+
+    [Fact]
+    public void Torch_gives_the_same_bits_on_every_run()
+    {
+        ReferenceCase test = ReferenceCase.Named("wide maxout");
+        INetwork model = test.CreateInitialized(seed: 4);
+        var (inputs, targets) = ReferenceCase.Data(model, 33, seed: 5);
+        TorchNetwork.Result first = test.Torch.Run(model.Parameters, inputs, targets, 33);
+        TorchNetwork.Result second = test.Torch.Run(model.Parameters, inputs, targets, 33);
+        Assert.Equal(first.Outputs, second.Outputs);
+        Assert.Equal(first.Loss, second.Loss);
+        Assert.Equal(first.ParameterGradients, second.ParameterGradients);
+        Assert.Equal(first.InputGradients, second.InputGradients);
+    }
+
+    private void Compare(ReferenceCase test, int batch, int seed)
+    {
+        string[] mismatches = Mismatches(test, batch, seed);
+        Assert.True(mismatches.Length == 0, $"{test.Name}, batch {batch}:\n" + string.Join("\n", mismatches.Take(40)));
+    }
+
+    /// <summary>Runs both libraries on one batch; logs a summary line per tensor and returns one line per element out of tolerance.</summary>
+    private string[] Mismatches(ReferenceCase test, int batch, int seed)
+    {
+        INetwork model = test.CreateInitialized(seed);
+        var (inputs, targets) = ReferenceCase.Data(model, batch, seed + 100);
+        TorchNetwork.Result torch = test.Torch.Run(model.Parameters, inputs, targets, batch);
+
+        var outputs = new float[batch * model.OutputSize];
+        model.Forward(inputs, outputs, batch);
+        float evaluated = model.EvaluateLoss(inputs, targets, batch);
+        var inputGradients = new float[inputs.Length];
+        float loss = model.TrainStep(inputs, targets, batch, inputGradients);
+
+        var report = new List<string>();
+        Tolerance.Check(report, "outputs", torch.Outputs, outputs);
+        Tolerance.Check(report, "loss (TrainStep)", new[] { torch.Loss }, new[] { loss });
+        Tolerance.Check(report, "loss (EvaluateLoss)", new[] { torch.Loss }, new[] { evaluated });
+        foreach (ParameterBlock block in torch.Blocks)
+        {
+            Tolerance.Check(report, $"gradient of {block.Name} {TorchParameters.Shape(block.Shape)}",
+                torch.ParameterGradients.AsSpan(block.Offset, block.Length).ToArray(), model.Gradients.AsSpan(block.Offset, block.Length).ToArray());
+        }
+        Tolerance.Check(report, "input gradients", torch.InputGradients, inputGradients);
+        foreach (string line in report)
+        {
+            _output.WriteLine(line);
+        }
+        return report.Where(line => line.StartsWith("MISMATCH", StringComparison.Ordinal)).ToArray();
+    }
+}

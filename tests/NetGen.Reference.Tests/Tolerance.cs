@@ -1,0 +1,52 @@
+using System;
+using System.Collections.Generic;
+
+namespace NetGen.Reference.Tests;
+
+/// <summary>How close NetGen's float32 results must be to torch's float32 results.</summary>
+/// <remarks>
+/// Both libraries compute in float32 (unit roundoff u = 2^-24 = 6e-8) but sum in different orders: libtorch's sgemm
+/// blocks and vectorizes its own way, NetGen uses 8-accumulator vector tiles, and their exp, tanh and log differ by a few
+/// ulp. A sum of K terms computed in two orders differs by at most about K u sum|terms|, with K at most 43 here (the
+/// widest layer; 33 for the batch sums of weight gradients): 2.6e-6 of the terms' magnitude per sum, compounded over at
+/// most four layers of backpropagation, so about 1e-5. The error is therefore relative to the magnitude of the terms,
+/// not of the result: a gradient element that nearly cancels to zero keeps the absolute error of its larger neighbours
+/// (seen here: elements near zero agree to only 1e-3 of their own size, but to 4e-7 of the largest element of their
+/// tensor). So each element i of a tensor x must satisfy
+///     |netgen_i - torch_i| &lt;= 1e-5 (|torch_i| + max_j |torch_j|),
+/// a relative error of 1e-5 measured against the tensor's scale: the a-priori worst case above, 25 times the worst
+/// difference seen, 10 times tighter than the 1e-4 the issue asks, and 10^4 times tighter than the O(1) relative error of
+/// a layout, index, factor or sign mistake.
+/// </remarks>
+public static class Tolerance
+{
+    /// <summary>The relative tolerance, against each element's and its tensor's largest magnitude (see the remarks).</summary>
+    public const double Relative = 1e-5;
+
+    /// <summary>Compares element-wise; appends a summary line, and a "MISMATCH" line per element out of tolerance.</summary>
+    public static void Check(List<string> report, string what, float[] expected, float[] actual)
+    {
+        if (expected.Length != actual.Length)
+        {
+            report.Add($"MISMATCH {what}: torch has {expected.Length} values, NetGen {actual.Length}");
+            return;
+        }
+        double scale = 0;
+        foreach (float e in expected)
+        {
+            scale = Math.Max(scale, Math.Abs(e));
+        }
+        double worstRelative = 0, worstScaled = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double difference = Math.Abs((double)expected[i] - actual[i]);
+            worstRelative = Math.Max(worstRelative, difference / Math.Max(Math.Abs(expected[i]), 1e-30));
+            worstScaled = Math.Max(worstScaled, difference / Math.Max(scale, 1e-30));
+            if (!(difference <= Relative * (Math.Abs(expected[i]) + scale)))
+            {
+                report.Add($"MISMATCH {what}[{i}]: torch {expected[i]:G9}, NetGen {actual[i]:G9}");
+            }
+        }
+        report.Add($"{what}: {expected.Length} values, max |torch| {scale:G3}, worst relative {worstRelative:G3}, worst relative to max {worstScaled:G3}");
+    }
+}
