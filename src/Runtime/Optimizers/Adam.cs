@@ -12,6 +12,10 @@ namespace NetGen;
 /// </summary>
 public sealed class Adam : IOptimizer
 {
+    private const string Name = nameof(Adam);
+    private const string FirstMomentName = "exp_avg";
+    private const string SecondMomentName = "exp_avg_sq";
+
     private float _learningRate;
     private float[]? _firstMoment;
     private float[]? _secondMoment;
@@ -37,7 +41,7 @@ public sealed class Adam : IOptimizer
     public float LearningRate
     {
         get => _learningRate;
-        set => _learningRate = OptimizerGuard.LearningRate(value);
+        set => _learningRate = OptimizerGuard.LearningRateSetting(value);
     }
 
     /// <summary>The decay of the first-moment estimate.</summary>
@@ -55,6 +59,36 @@ public sealed class Adam : IOptimizer
     /// <summary>The number of steps taken so far (the <c>t</c> of the bias corrections).</summary>
     public long StepCount => _step;
 
+    /// <inheritdoc/>
+    public OptimizerState ExportState()
+    {
+        var state = new OptimizerState(Name, _step, _learningRate);
+        foreach ((string name, double value) in Hyperparameters())
+        {
+            state.AddHyperparameter(name, value);
+        }
+        if (_firstMoment is not null && _secondMoment is not null)
+        {
+            state.AddBuffer(FirstMomentName, (float[])_firstMoment.Clone());
+            state.AddBuffer(SecondMomentName, (float[])_secondMoment.Clone());
+        }
+        return state;
+    }
+
+    /// <inheritdoc/>
+    public void ImportState(OptimizerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.Validate(Name, Hyperparameters(), [FirstMomentName, SecondMomentName]);
+        _firstMoment = state.CopyBuffer(FirstMomentName);
+        _secondMoment = state.CopyBuffer(SecondMomentName);
+        _step = state.StepCount;
+        _learningRate = state.LearningRate;
+    }
+
+    private (string, double)[] Hyperparameters() =>
+        [("beta1", Beta1), ("beta2", Beta2), ("eps", Epsilon), ("weight_decay", WeightDecay)];
+
     /// <summary>Forgets the moment estimates and the step count, so the next step starts afresh (on a buffer of any length).</summary>
     public void Reset()
     {
@@ -67,8 +101,8 @@ public sealed class Adam : IOptimizer
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         OptimizerGuard.SameLength(parameters, gradients);
-        float[] m = OptimizerGuard.State(ref _firstMoment, parameters.Length, nameof(Adam));
-        float[] v = OptimizerGuard.State(ref _secondMoment, parameters.Length, nameof(Adam));
+        float[] m = OptimizerGuard.State(ref _firstMoment, parameters.Length, Name);
+        float[] v = OptimizerGuard.State(ref _secondMoment, parameters.Length, Name);
         long t = ++_step;
 
         // Bias corrections in double: 1 - beta^t loses most of its digits in float when beta is close to 1 and t is small.

@@ -15,6 +15,16 @@ internal static class OptimizerGuard
         return value;
     }
 
+    /// <summary>The check of <see cref="IOptimizer.LearningRate"/>'s setter: zero is allowed, since a schedule may anneal to it.</summary>
+    public static float LearningRateSetting(float value, [CallerArgumentExpression(nameof(value))] string? paramName = null)
+    {
+        if (!float.IsFinite(value) || value < 0f)
+        {
+            throw new ArgumentOutOfRangeException(paramName, value, "The learning rate must be zero or a positive, finite number.");
+        }
+        return value;
+    }
+
     /// <summary>Checks 0 &lt;= value &lt; 1: a decay factor of 1 would never forget, and would divide by zero in bias correction.</summary>
     public static float DecayFactor(float value, [CallerArgumentExpression(nameof(value))] string? paramName = null)
     {

@@ -5,32 +5,48 @@ using System.Runtime.Intrinsics;
 namespace NetGen;
 
 /// <summary>
-/// Stochastic gradient descent with optional momentum and L2 weight decay, with the semantics of PyTorch's
-/// <c>torch.optim.SGD</c> (no dampening, no Nesterov): <c>g += weightDecay * p; v = momentum * v + g; p -= lr * v</c>.
-/// With momentum 0 the update is <c>p -= lr * g</c> and the optimizer keeps no state.
+/// Stochastic gradient descent with optional momentum (classical or Nesterov) and L2 weight decay, with the semantics of
+/// PyTorch's <c>torch.optim.SGD</c> without dampening: <c>g += weightDecay * p; v = momentum * v + g</c>, then
+/// <c>p -= lr * v</c>, or with Nesterov momentum <c>p -= lr * (g + momentum * v)</c>. The velocity starts at zero, so the
+/// first step's velocity is the gradient, as in PyTorch. With momentum 0 the update is <c>p -= lr * g</c> and the
+/// optimizer keeps no per-parameter state.
 /// </summary>
 public sealed class Sgd : IOptimizer
 {
+    private const string Name = nameof(Sgd);
+    private const string VelocityName = "momentum_buffer";
+
     private float _learningRate;
     private float[]? _velocity;
+    private long _step;
 
     /// <summary>Creates the optimizer.</summary>
     /// <param name="learningRate">The step size; positive and finite.</param>
     /// <param name="momentum">The velocity decay in [0, 1); 0 disables momentum.</param>
     /// <param name="weightDecay">The L2 penalty coefficient added to the gradient as <c>weightDecay * p</c>; zero or positive.</param>
+    /// <param name="nesterov">
+    /// Whether to use Nesterov momentum: the step looks ahead along the velocity (<c>g + momentum * v</c> instead of
+    /// <c>v</c>). Requires a non-zero <paramref name="momentum"/>.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
-    public Sgd(float learningRate, float momentum = 0f, float weightDecay = 0f)
+    /// <exception cref="ArgumentException"><paramref name="nesterov"/> is set without momentum.</exception>
+    public Sgd(float learningRate, float momentum = 0f, float weightDecay = 0f, bool nesterov = false)
     {
         _learningRate = OptimizerGuard.LearningRate(learningRate);
         Momentum = OptimizerGuard.DecayFactor(momentum);
         WeightDecay = OptimizerGuard.NonNegative(weightDecay);
+        if (nesterov && momentum == 0f)
+        {
+            throw new ArgumentException("Nesterov momentum needs a momentum above 0 (0.9 is usual); without momentum there is nothing to look ahead along.", nameof(nesterov));
+        }
+        Nesterov = nesterov;
     }
 
     /// <inheritdoc/>
     public float LearningRate
     {
         get => _learningRate;
-        set => _learningRate = OptimizerGuard.LearningRate(value);
+        set => _learningRate = OptimizerGuard.LearningRateSetting(value);
     }
 
     /// <summary>The velocity decay in [0, 1); 0 means plain SGD.</summary>
@@ -39,8 +55,18 @@ public sealed class Sgd : IOptimizer
     /// <summary>The L2 penalty coefficient.</summary>
     public float WeightDecay { get; }
 
-    /// <summary>Forgets the velocity, so the next step starts afresh (on a buffer of any length).</summary>
-    public void Reset() => _velocity = null;
+    /// <summary>Whether the momentum is Nesterov's.</summary>
+    public bool Nesterov { get; }
+
+    /// <inheritdoc/>
+    public long StepCount => _step;
+
+    /// <summary>Forgets the velocity and the step count, so the next step starts afresh (on a buffer of any length).</summary>
+    public void Reset()
+    {
+        _velocity = null;
+        _step = 0;
+    }
 
     /// <inheritdoc/>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
@@ -52,8 +78,42 @@ public sealed class Sgd : IOptimizer
         }
         else
         {
-            float[] velocity = OptimizerGuard.State(ref _velocity, parameters.Length, nameof(Sgd));
-            StepMomentum(parameters, gradients, velocity, _learningRate, Momentum, WeightDecay);
+            float[] velocity = OptimizerGuard.State(ref _velocity, parameters.Length, Name);
+            StepMomentum(parameters, gradients, velocity, _learningRate, Momentum, WeightDecay, Nesterov);
+        }
+        _step++;
+    }
+
+    /// <inheritdoc/>
+    public OptimizerState ExportState()
+    {
+        var state = new OptimizerState(Name, _step, _learningRate);
+        AddHyperparameters(state);
+        if (_velocity is not null)
+        {
+            state.AddBuffer(VelocityName, (float[])_velocity.Clone());
+        }
+        return state;
+    }
+
+    /// <inheritdoc/>
+    public void ImportState(OptimizerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.Validate(Name, Hyperparameters(), Momentum == 0f ? [] : [VelocityName]);
+        _velocity = state.CopyBuffer(VelocityName);
+        _step = state.StepCount;
+        _learningRate = state.LearningRate;
+    }
+
+    private (string, double)[] Hyperparameters() =>
+        [("momentum", Momentum), ("nesterov", Nesterov ? 1 : 0), ("weight_decay", WeightDecay)];
+
+    private void AddHyperparameters(OptimizerState state)
+    {
+        foreach ((string name, double value) in Hyperparameters())
+        {
+            state.AddHyperparameter(name, value);
         }
     }
 
@@ -82,7 +142,8 @@ public sealed class Sgd : IOptimizer
         }
     }
 
-    private static void StepMomentum(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> velocity, float lr, float mu, float wd)
+    private static void StepMomentum(
+        Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> velocity, float lr, float mu, float wd, bool nesterov)
     {
         ref float p = ref MemoryMarshal.GetReference(parameters);
         ref float g = ref MemoryMarshal.GetReference(gradients);
@@ -98,7 +159,9 @@ public sealed class Sgd : IOptimizer
                 Vector256<float> gi = Vector256.FusedMultiplyAdd(vWd, pi, Vector256.LoadUnsafe(ref g, (nuint)i));
                 Vector256<float> vi = Vector256.FusedMultiplyAdd(vMu, Vector256.LoadUnsafe(ref v, (nuint)i), gi);
                 vi.StoreUnsafe(ref v, (nuint)i);
-                Vector256.FusedMultiplyAdd(negLr, vi, pi).StoreUnsafe(ref p, (nuint)i);
+                // Nesterov: the update looks ahead along the new velocity (PyTorch's grad.add(buf, alpha=momentum)).
+                Vector256<float> update = nesterov ? Vector256.FusedMultiplyAdd(vMu, vi, gi) : vi;
+                Vector256.FusedMultiplyAdd(negLr, update, pi).StoreUnsafe(ref p, (nuint)i);
             }
         }
         for (; i < n; i++)
@@ -106,7 +169,8 @@ public sealed class Sgd : IOptimizer
             float gi = MathF.FusedMultiplyAdd(wd, parameters[i], gradients[i]);
             float vi = MathF.FusedMultiplyAdd(mu, velocity[i], gi);
             velocity[i] = vi;
-            parameters[i] = MathF.FusedMultiplyAdd(-lr, vi, parameters[i]);
+            float update = nesterov ? MathF.FusedMultiplyAdd(mu, vi, gi) : vi;
+            parameters[i] = MathF.FusedMultiplyAdd(-lr, update, parameters[i]);
         }
     }
 }

@@ -162,11 +162,11 @@ public sealed class SgdTests
     }
 
     [Fact]
-    public void Sgd_learning_rate_can_be_changed_but_only_to_a_positive_finite_value()
+    public void Sgd_learning_rate_can_be_changed_but_only_to_a_non_negative_finite_value()
     {
         var sgd = new Sgd(0.1f) { LearningRate = 0.5f };
         Assert.Equal(0.5f, sgd.LearningRate);
-        Assert.Throws<ArgumentOutOfRangeException>(() => sgd.LearningRate = 0f);
+        Assert.Throws<ArgumentOutOfRangeException>(() => sgd.LearningRate = -0.1f);
         Assert.Throws<ArgumentOutOfRangeException>(() => sgd.LearningRate = float.NaN);
         Assert.Equal(0.5f, sgd.LearningRate);
     }
