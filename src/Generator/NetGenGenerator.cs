@@ -26,7 +26,7 @@ public sealed class NetGenGenerator : IIncrementalGenerator
         IncrementalValuesProvider<PlanResult> plans = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 Parser.NetworkAttributeName,
-                static (node, _) => node is ClassDeclarationSyntax,
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 static (ctx, ct) => Parser.Parse(ctx, ct))
             .WithTrackingName(Steps.Parse)
             .Select(static (parsed, _) => Planner.Plan(parsed))
@@ -40,7 +40,8 @@ public sealed class NetGenGenerator : IIncrementalGenerator
             }
             if (result.Plan is { } plan)
             {
-                string hint = (plan.Namespace is null ? "" : plan.Namespace + ".") + plan.ClassName + ".g.cs";
+                // Hint names may not contain '@' (escaped keywords): the file name drops it.
+                string hint = ((plan.Namespace is null ? "" : plan.Namespace + ".") + plan.ClassName).Replace("@", "") + ".g.cs";
                 spc.AddSource(hint, NetworkEmitter.Emit(plan));
             }
         });

@@ -45,6 +45,8 @@ public sealed class GradientCase
     {
         static object[] Case(string name, Func<INetwork> create, int input, LossKind loss, params ReferenceLayer[] layers) =>
             new object[] { new GradientCase(name, create, new ReferenceNetwork(input, loss, layers)) };
+        static object[] Image(string name, Func<INetwork> create, int[] input, LossKind loss, params ReferenceLayer[] layers) =>
+            new object[] { new GradientCase(name, create, new ReferenceNetwork(input, loss, layers)) };
 
         yield return Case("identity", () => new IdentityNet(), 6, LossKind.MeanSquaredError, new ReferenceDense(5), new ReferenceDense(3));
         yield return Case("sigmoid", () => new SigmoidNet(), 6, LossKind.MeanSquaredError, new ReferenceDense(5, Activation.Sigmoid), new ReferenceDense(3));
@@ -62,5 +64,14 @@ public sealed class GradientCase
         yield return Case("flatten", () => new FlattenNet(), 24, LossKind.MeanSquaredError, new ReferenceFlatten(), new ReferenceDense(5, Activation.ELU, 1), new ReferenceDense(2));
         yield return Case("wide", () => new WideNet(), 37, LossKind.SoftmaxCrossEntropy,
             new ReferenceDense(43, Activation.Tanh), new ReferenceDense(19, Activation.ELU, 1), new ReferenceMaxout(10, 2), new ReferenceDense(10));
+        yield return Image("conv 3x3 + overlapping max pool", () => new ConvPoolNet(), new[] { 3, 13, 11 }, LossKind.SoftmaxCrossEntropy,
+            new ReferenceConv(5, 3, 3, Activation: Activation.Tanh), new ReferencePool(true, 3, 2), new ReferenceFlatten(), new ReferenceDense(4));
+        yield return Image("conv 3x2 stride 2 padding 2 dilation 2 no bias + avg pool + global avg pool", () => new StridedDilatedNet(), new[] { 2, 9, 9 }, LossKind.MeanSquaredError,
+            new ReferenceConv(4, 3, 2, Stride: 2, PadHeight: 2, PadWidth: 2, Dilation: 2, Bias: false, Activation: Activation.ELU, Alpha: 1), new ReferencePool(false, 2, 1), new ReferenceGlobalAvgPool());
+        yield return Image("conv 1x1 + same padding", () => new PointwiseNet(), new[] { 6, 5, 7 }, LossKind.SoftmaxCrossEntropy,
+            new ReferenceConv(3, 1, 1, Activation: Activation.Sigmoid), new ReferenceConv(4, 3, 3, PadHeight: 1, PadWidth: 1, Activation: Activation.Tanh), new ReferenceGlobalAvgPool());
+        yield return Image("small LeNet", () => new TinyLeNet(), new[] { 1, 12, 12 }, LossKind.SoftmaxCrossEntropy,
+            new ReferenceConv(4, 5, 5, PadHeight: 2, PadWidth: 2, Activation: Activation.ReLU), new ReferencePool(true, 2, 2),
+            new ReferenceConv(6, 3, 3, Activation: Activation.ReLU), new ReferencePool(true, 2, 2), new ReferenceFlatten(), new ReferenceDense(3));
     }
 }

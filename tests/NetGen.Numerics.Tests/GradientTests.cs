@@ -48,17 +48,28 @@ public sealed class GradientTests
         // ReLU, hinge margins and maxout switches outside [x - h, x + h] for these fixed seeds.
         const float h = 1e-3f;
         float Loss() => model.EvaluateLoss(inputs, targets, Batch);
-        for (int i = 0; i < model.Parameters.Length; i++)
+        double baseline = Loss();
+        int checkedCount = 0, kinks = 0;
+        for (int i = 0; i < model.Parameters.Length + inputs.Length; i++)
         {
-            CheckOne(model.Parameters, i, h, Loss, gradients[i], $"parameter {i}");
+            bool isParameter = i < model.Parameters.Length;
+            float[] values = isParameter ? model.Parameters : inputs;
+            int index = isParameter ? i : i - model.Parameters.Length;
+            float analytic = isParameter ? gradients[index] : inputGradients[index];
+            switch (CheckOne(values, index, h, Loss, baseline, analytic, isParameter ? $"parameter {index}" : $"input {index}"))
+            {
+                case Outcome.Checked: checkedCount++; break;
+                case Outcome.Kink: kinks++; break;
+            }
         }
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            CheckOne(inputs, i, h, Loss, inputGradients[i], $"input {i}");
-        }
+        // Max pooling, ReLU, hinge margins and maxout switch pieces at kinks; a coordinate whose [x - h, x + h]
+        // straddles one has no derivative to compare against there. Those are rare for these seeds: at most 2%.
+        Assert.True(kinks <= 0.02 * (checkedCount + kinks), $"{kinks} of {checkedCount + kinks} coordinates sit on a kink");
     }
 
-    private static void CheckOne(float[] values, int index, float h, Func<float> loss, float analytic, string what)
+    private enum Outcome { Checked, Kink }
+
+    private static Outcome CheckOne(float[] values, int index, float h, Func<float> loss, double baseline, float analytic, string what)
     {
         float saved = values[index];
         values[index] = saved + h;
@@ -67,8 +78,16 @@ public sealed class GradientTests
         double minus = loss();
         values[index] = saved;
         double numeric = (plus - minus) / (2 * h);
-        Assert.True(Math.Abs(numeric - analytic) <= 3e-4 + 1e-2 * Math.Abs(numeric),
-            $"{what}: finite difference {numeric:G6}, backward pass {analytic:G6}");
+        double tolerance = 3e-4 + 1e-2 * Math.Abs(numeric);
+        // The one-sided slopes of a smooth function differ by about h |f''|, far below the tolerance; across a kink
+        // they differ by the jump in the derivative.
+        double right = (plus - baseline) / h, left = (baseline - minus) / h;
+        if (Math.Abs(right - left) > 2 * tolerance)
+        {
+            return Outcome.Kink;
+        }
+        Assert.True(Math.Abs(numeric - analytic) <= tolerance, $"{what}: finite difference {numeric:G6}, backward pass {analytic:G6}");
+        return Outcome.Checked;
     }
 
     private static void AssertClose(double[] expected, float[] actual, string what)

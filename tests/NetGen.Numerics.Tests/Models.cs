@@ -63,3 +63,17 @@ public partial class LinearRegression { }
 
 [Network, Input(784), Dense(128, Activation = Activation.ReLU), Dense(10), Loss(LossKind.SoftmaxCrossEntropy)]
 public partial class MnistMlp { }
+
+// Convolutions and pooling: odd channel counts and sizes, rectangular kernels, stride, padding (numeric and same),
+// dilation, no bias, the 1x1 path, overlapping max and average windows, global average pooling.
+[Network, Input(3, 13, 11), Conv2D(5, 3, Activation = Activation.Tanh), MaxPool2D(3, Stride = 2), Flatten, Dense(4), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class ConvPoolNet { }
+
+[Network, Input(2, 9, 9), Conv2D(4, 3, 2, Stride = 2, Padding = 2, Dilation = 2, Bias = false, Activation = Activation.ELU), AvgPool2D(2, Stride = 1), GlobalAvgPool, Loss(LossKind.MeanSquaredError)]
+public partial class StridedDilatedNet { }
+
+[Network, Input(6, 5, 7), Conv2D(3, 1, Activation = Activation.Sigmoid), Conv2D(4, 3, Padding = ConvPadding.Same, Activation = Activation.Tanh), GlobalAvgPool, Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class PointwiseNet { }
+
+[Network, Input(1, 12, 12), Conv2D(4, 5, Padding = 2, Activation = Activation.ReLU), MaxPool2D(2), Conv2D(6, 3, Activation = Activation.ReLU), MaxPool2D(2), Flatten, Dense(3), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class TinyLeNet { }

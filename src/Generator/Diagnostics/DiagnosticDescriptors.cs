@@ -63,6 +63,34 @@ internal static class DiagnosticDescriptors
         "NG0014", "Flatten has no effect",
         "Layer {0} (Flatten): its input {1} is already a vector; remove the [Flatten]");
 
+    public static readonly DiagnosticDescriptor KernelTooLarge = Error(
+        "NG0015", "Kernel larger than its padded input",
+        "Layer {0} ({1}): the effective kernel {2} does not fit the padded input {3} (input {4}, padding {5}); use a smaller kernel or dilation, or more padding");
+
+    public static readonly DiagnosticDescriptor PoolWindowTooLarge = Error(
+        "NG0016", "Pooling window larger than its input",
+        "Layer {0} ({1}): the {2}x{2} window does not fit the {3} input; use a smaller window");
+
+    public static readonly DiagnosticDescriptor InvalidWindowArgument = Error(
+        "NG0017", "Invalid stride, dilation or padding",
+        "Layer {0} ({1}): {2} must be {3}, but is {4}");
+
+    public static readonly DiagnosticDescriptor SamePaddingUnsupported = Error(
+        "NG0018", "Same padding is not possible here",
+        "Layer {0} ({1}): ConvPadding.Same needs stride 1 and an odd effective kernel, but the effective kernel is {2} with stride {3}; give the padding as a number");
+
+    public static readonly DiagnosticDescriptor StrideLeavesInputUncovered = Warning(
+        "NG0019", "Stride leaves input uncovered",
+        "Layer {0} ({1}): with stride {2} the last {3} row(s) and {4} column(s) of the padded {5} input are never read; adjust the padding or the stride so that the window ends on the input's edge");
+
+    public static readonly DiagnosticDescriptor NeedsImageInput = Error(
+        "NG0020", "Layer needs a channels x height x width input",
+        "Layer {0} ({1}) slides over a channels x height x width tensor, but its input is {2}; declare [Input(channels, height, width)] or move the layer before any flattening");
+
+    public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
+        "NG0021", "Network too large",
+        "Network '{0}' needs {1} parameters and {2} activation floats per sample; NetGen supports up to {3} each; use smaller layers");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 

@@ -2,61 +2,65 @@ using static System.FormattableString;
 
 namespace NetGen.Generator;
 
-/// <summary>Per-layer kernels: the affine products of dense and maxout layers, the maxout reduction, and activation backward passes.</summary>
+/// <summary>
+/// Dispatches per layer kind: the comment that heads a layer's code, its kernels, and its calls in the forward and
+/// backward passes. The kernels of each kind live in their own emitter (dense and maxout, convolution, pooling).
+/// </summary>
 internal static class LayerEmitter
 {
-    public static string Header(LayerPlan layer) => layer.Kind switch
+    public static string Header(LayerPlan layer)
     {
-        LayerKind.Dense => Invariant($"// Layer {layer.Index}: Dense {layer.InputSize} -> {layer.Units}, {ActivationEmitter.Describe(layer.Activation, layer.Alpha)}; weights [{layer.InputSize}, {layer.Units}] at {layer.WeightOffset}..{layer.BiasOffset}, bias [{layer.Units}] at {layer.BiasOffset}..{layer.BiasOffset + layer.BiasLength}"),
-        LayerKind.Maxout => Invariant($"// Layer {layer.Index}: Maxout {layer.InputSize} -> {layer.Units}, {layer.Pieces} pieces; weights [{layer.InputSize}, {layer.Pieces}, {layer.Units}] at {layer.WeightOffset}..{layer.BiasOffset}, bias [{layer.Pieces}, {layer.Units}] at {layer.BiasOffset}..{layer.BiasOffset + layer.BiasLength}"),
-        _ => Invariant($"// Layer {layer.Index}: Flatten {Planner.FormatShape(layer.InputShape)} -> {layer.OutputSize} (a reshape: the same buffer, no code)"),
+        ConvGeometry? g = layer.Geometry;
+        string parameters = Invariant($"weights {WeightShape(layer)} at {layer.WeightOffset}..{layer.BiasOffset}")
+            + (layer.BiasLength > 0 ? Invariant($", bias [{layer.BiasLength}] at {layer.BiasOffset}..{layer.BiasOffset + layer.BiasLength}") : ", no bias");
+        string activation = ActivationEmitter.Describe(layer.Activation, layer.Alpha);
+        return layer.Kind switch
+        {
+            LayerKind.Dense => Invariant($"// Layer {layer.Index}: Dense {layer.InputSize} -> {layer.Units}, {activation}; {parameters}"),
+            LayerKind.Maxout => Invariant($"// Layer {layer.Index}: Maxout {layer.InputSize} -> {layer.Units}, {layer.Pieces} pieces; {parameters}"),
+            LayerKind.Conv2D => Invariant($"// Layer {layer.Index}: Conv2D {Shape(layer.InputShape)} -> {Shape(layer.OutputShape)}, kernel {g!.KernelHeight}x{g.KernelWidth}, stride {g.Stride}, padding {Padding(g)}, dilation {g.Dilation}, {activation}; {parameters}"),
+            LayerKind.MaxPool2D or LayerKind.AvgPool2D => Invariant($"// Layer {layer.Index}: {layer.Kind} {Shape(layer.InputShape)} -> {Shape(layer.OutputShape)}, window {g!.KernelHeight}x{g.KernelWidth}, stride {g.Stride}"),
+            LayerKind.GlobalAvgPool => Invariant($"// Layer {layer.Index}: GlobalAvgPool {Shape(layer.InputShape)} -> {layer.OutputSize}"),
+            _ => Invariant($"// Layer {layer.Index}: Flatten {Shape(layer.InputShape)} -> {layer.OutputSize} (a reshape: the same buffer, no code)"),
+        };
+    }
+
+    public static string WeightShape(LayerPlan layer) => layer.Kind switch
+    {
+        LayerKind.Maxout => Invariant($"[{layer.InputSize}, {layer.Pieces}, {layer.Units}]"),
+        LayerKind.Conv2D => Invariant($"[{layer.Units}, {layer.Geometry!.InChannels}, {layer.Geometry.KernelHeight}, {layer.Geometry.KernelWidth}]"),
+        _ => Invariant($"[{layer.InputSize}, {layer.Units}]"),
     };
+
+    public static string BiasShape(LayerPlan layer) =>
+        layer.Kind == LayerKind.Maxout ? Invariant($"[{layer.Pieces}, {layer.Units}]") : Invariant($"[{layer.BiasLength}]");
 
     public static void EmitKernels(SourceWriter w, LayerPlan layer, bool logitsVariant)
     {
-        if (layer.Kind == LayerKind.Flatten)
+        switch (layer.Kind)
         {
-            return;
+            case LayerKind.Dense:
+            case LayerKind.Maxout:
+                DenseEmitter.EmitKernels(w, layer, logitsVariant);
+                break;
+            case LayerKind.Conv2D:
+                ConvEmitter.EmitKernels(w, layer);
+                break;
+            case LayerKind.MaxPool2D:
+            case LayerKind.AvgPool2D:
+            case LayerKind.GlobalAvgPool:
+                PoolEmitter.EmitKernels(w, layer);
+                break;
         }
-        w.WriteLine(Header(layer));
-        if (layer.Kind == LayerKind.Dense)
-        {
-            AffineEmitter.EmitForward(w, layer.Name + "Forward", layer.InputSize, layer.Units, layer.Activation, layer.Alpha);
-            w.WriteLine();
-            if (logitsVariant)
-            {
-                w.WriteLine("// The same product without the sigmoid: training feeds the logits to the fused sigmoid cross-entropy.");
-                AffineEmitter.EmitForward(w, layer.Name + "ForwardLogits", layer.InputSize, layer.Units, ActivationKind.Identity, float.NaN);
-                w.WriteLine();
-            }
-            if (layer.Activation != ActivationKind.Identity)
-            {
-                EmitActivationBackward(w, layer);
-                w.WriteLine();
-            }
-        }
-        else
-        {
-            AffineEmitter.EmitForward(w, layer.Name + "Linear", layer.InputSize, layer.LinearSize, ActivationKind.Identity, float.NaN);
-            w.WriteLine();
-            EmitMaxoutForward(w, layer);
-            w.WriteLine();
-            EmitMaxoutBackward(w, layer);
-            w.WriteLine();
-        }
-        AffineEmitter.EmitWeightGradient(w, layer.Name + "WeightGradient", layer.InputSize, layer.LinearSize);
-        w.WriteLine();
-        AffineEmitter.EmitInputGradient(w, layer.Name + "InputGradient", layer.InputSize, layer.LinearSize);
-        w.WriteLine();
     }
 
-    /// <summary>da becomes dz = da * f'(z) in place, with f' read off the stored output a.</summary>
-    private static void EmitActivationBackward(SourceWriter w, LayerPlan layer)
+    /// <summary>dz = da * f'(z) in place over a batch of <paramref name="size"/>-float outputs, with f' read off the output a = f(z).</summary>
+    public static void EmitActivationBackward(SourceWriter w, LayerPlan layer, int size)
     {
-        w.WriteLine(Invariant($"// dz = da * f'(z) over [batch, {layer.Units}], in place; f' of {ActivationEmitter.Describe(layer.Activation, layer.Alpha)} is computed from the output a = f(z)."));
+        w.WriteLine(Invariant($"// dz = da * f'(z) over [batch, {size}], in place; f' of {ActivationEmitter.Describe(layer.Activation, layer.Alpha)} is computed from the output a = f(z)."));
         using (w.Block(Invariant($"private static void {layer.Name}ActivationBackward(ref float a, ref float d, int batch)")))
         {
-            w.WriteLine(Invariant($"int count = batch * {layer.Units};"));
+            w.WriteLine(Invariant($"int count = batch * {size};"));
             w.WriteLine("int i = 0;");
             using (w.Block("for (; i + 8 <= count; i += 8)"))
             {
@@ -70,68 +74,11 @@ internal static class LayerEmitter
                 w.WriteLine(Invariant($"Unsafe.Add(ref d, i) = {ActivationEmitter.ScalarDerivative(layer.Activation, layer.Alpha, "ai", "Unsafe.Add(ref d, i)")};"));
             }
         }
+        w.WriteLine();
     }
 
-    private static void EmitMaxoutForward(SourceWriter w, LayerPlan layer)
-    {
-        int u = layer.Units, p = layer.Pieces;
-        w.WriteLine(Invariant($"// y[r, u] = max over the {p} pieces of z[r, piece, u], z = [batch, {p}, {u}]: piece-major, so each max is over whole vectors."));
-        using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float z, ref float y, int batch)")))
-        {
-            using (w.Block("for (int r = 0; r < batch; r++)"))
-            {
-                w.WriteLine(Invariant($"ref float zr = ref Unsafe.Add(ref z, r * {u * p});"));
-                w.WriteLine(Invariant($"ref float yr = ref Unsafe.Add(ref y, r * {u});"));
-                w.WriteLine("int c = 0;");
-                using (w.Block(Invariant($"for (; c + 8 <= {u}; c += 8)")))
-                {
-                    w.WriteLine("Vector256<float> max = Vector256.LoadUnsafe(ref zr, (nuint)c);");
-                    for (int piece = 1; piece < p; piece++)
-                    {
-                        w.WriteLine(Invariant($"max = Vector256.Max(max, Vector256.LoadUnsafe(ref zr, (nuint)(c + {piece * u})));"));
-                    }
-                    w.WriteLine("max.StoreUnsafe(ref yr, (nuint)c);");
-                }
-                using (w.Block(Invariant($"for (; c < {u}; c++)")))
-                {
-                    w.WriteLine("float max = Unsafe.Add(ref zr, c);");
-                    for (int piece = 1; piece < p; piece++)
-                    {
-                        w.WriteLine(Invariant($"max = MathF.Max(max, Unsafe.Add(ref zr, c + {piece * u}));"));
-                    }
-                    w.WriteLine("Unsafe.Add(ref yr, c) = max;");
-                }
-            }
-        }
-    }
+    private static string Shape(EquatableArray<int> shape) => Planner.FormatShape(shape);
 
-    private static void EmitMaxoutBackward(SourceWriter w, LayerPlan layer)
-    {
-        int u = layer.Units, p = layer.Pieces;
-        w.WriteLine("// The gradient flows only to the winning piece (the first one on ties): dz[r, piece, u] = dy[r, u] if piece won, else 0.");
-        using (w.Block(Invariant($"private static void {layer.Name}Backward(ref float z, ref float dy, ref float dz, int batch)")))
-        {
-            using (w.Block("for (int r = 0; r < batch; r++)"))
-            {
-                w.WriteLine(Invariant($"ref float zr = ref Unsafe.Add(ref z, r * {u * p});"));
-                w.WriteLine(Invariant($"ref float dzr = ref Unsafe.Add(ref dz, r * {u * p});"));
-                using (w.Block(Invariant($"for (int c = 0; c < {u}; c++)")))
-                {
-                    w.WriteLine("int best = 0;");
-                    w.WriteLine("float max = Unsafe.Add(ref zr, c);");
-                    using (w.Block(Invariant($"for (int piece = 1; piece < {p}; piece++)")))
-                    {
-                        w.WriteLine(Invariant($"float v = Unsafe.Add(ref zr, c + piece * {u});"));
-                        using (w.Block("if (v > max)"))
-                        {
-                            w.WriteLine("max = v;");
-                            w.WriteLine("best = piece;");
-                        }
-                    }
-                    w.WriteLine(Invariant($"for (int piece = 0; piece < {p}; piece++) Unsafe.Add(ref dzr, c + piece * {u}) = 0f;"));
-                    w.WriteLine(Invariant($"Unsafe.Add(ref dzr, c + best * {u}) = Unsafe.Add(ref dy, r * {u} + c);"));
-                }
-            }
-        }
-    }
+    private static string Padding(ConvGeometry g) =>
+        g.PaddingHeight == g.PaddingWidth ? Invariant($"{g.PaddingHeight}") : Invariant($"{g.PaddingHeight}x{g.PaddingWidth}");
 }

@@ -47,7 +47,7 @@ internal static class NetworkEmitter
         return w.ToString();
     }
 
-    public static LayerPlan OutputLayer(NetworkPlan plan) => plan.Layers.Last(l => l.HasParameters);
+    public static LayerPlan OutputLayer(NetworkPlan plan) => plan.Layers.Last(l => l.HasCode);
 
     private static void EmitHeader(SourceWriter w, NetworkPlan plan)
     {
@@ -66,12 +66,11 @@ internal static class NetworkEmitter
         w.WriteLine("// Parameters layout (floats; Gradients has the same layout):");
         foreach (LayerPlan layer in plan.Layers.Where(l => l.HasParameters))
         {
-            string weightShape = layer.Kind == LayerKind.Maxout
-                ? Invariant($"[{layer.InputSize}, {layer.Pieces}, {layer.Units}]")
-                : Invariant($"[{layer.InputSize}, {layer.Units}]");
-            string biasShape = layer.Kind == LayerKind.Maxout ? Invariant($"[{layer.Pieces}, {layer.Units}]") : Invariant($"[{layer.Units}]");
-            w.WriteLine(Invariant($"//   {layer.Name + "Weights",-18}{weightShape,-20}{layer.WeightOffset,10} .. {layer.BiasOffset}"));
-            w.WriteLine(Invariant($"//   {layer.Name + "Bias",-18}{biasShape,-20}{layer.BiasOffset,10} .. {layer.BiasOffset + layer.BiasLength}"));
+            w.WriteLine(Invariant($"//   {layer.Name + "Weights",-18}{LayerEmitter.WeightShape(layer),-20}{layer.WeightOffset,10} .. {layer.BiasOffset}"));
+            if (layer.BiasLength > 0)
+            {
+                w.WriteLine(Invariant($"//   {layer.Name + "Bias",-18}{LayerEmitter.BiasShape(layer),-20}{layer.BiasOffset,10} .. {layer.BiasOffset + layer.BiasLength}"));
+            }
         }
         w.WriteLine();
     }
@@ -94,6 +93,8 @@ internal static class NetworkEmitter
         w.WriteLine("// Floats per sample of the activation workspace (every layer's stored outputs) and of each gradient buffer.");
         w.WriteLine(Invariant($"private const int WorkspacePerSample = {plan.WorkspacePerSample};"));
         w.WriteLine(Invariant($"private const int DeltaPerSample = {plan.DeltaPerSample};"));
+        w.WriteLine("// Floats of per-call scratch after the workspace (the im2col matrices of convolutions, one sample at a time).");
+        w.WriteLine(Invariant($"private const int ScratchSize = {plan.ScratchSize};"));
         w.WriteLine();
     }
 
@@ -115,10 +116,13 @@ internal static class NetworkEmitter
         foreach (LayerPlan layer in plan.Layers.Where(l => l.HasParameters))
         {
             string what = Planner.Describe(layer);
-            SpanAccessor(w, layer.Name + "Weights", "Parameters", layer.WeightOffset, layer.WeightLength, Invariant($"Weights of layer {layer.Index}, {what}."));
-            SpanAccessor(w, layer.Name + "Bias", "Parameters", layer.BiasOffset, layer.BiasLength, Invariant($"Biases of layer {layer.Index}, {what}."));
+            SpanAccessor(w, layer.Name + "Weights", "Parameters", layer.WeightOffset, layer.WeightLength, Invariant($"Weights of layer {layer.Index}, {what}, {LayerEmitter.WeightShape(layer)}."));
             SpanAccessor(w, layer.Name + "WeightsGradient", "Gradients", layer.WeightOffset, layer.WeightLength, Invariant($"Gradient of <see cref=\"{layer.Name}Weights\"/>."));
-            SpanAccessor(w, layer.Name + "BiasGradient", "Gradients", layer.BiasOffset, layer.BiasLength, Invariant($"Gradient of <see cref=\"{layer.Name}Bias\"/>."));
+            if (layer.BiasLength > 0)
+            {
+                SpanAccessor(w, layer.Name + "Bias", "Parameters", layer.BiasOffset, layer.BiasLength, Invariant($"Biases of layer {layer.Index}, {what}, {LayerEmitter.BiasShape(layer)}."));
+                SpanAccessor(w, layer.Name + "BiasGradient", "Gradients", layer.BiasOffset, layer.BiasLength, Invariant($"Gradient of <see cref=\"{layer.Name}Bias\"/>."));
+            }
         }
         w.WriteLine("// Training buffers, grown to the largest batch seen (no allocation per step after that).");
         w.WriteLine("private float[] _workspace = Array.Empty<float>();");
@@ -157,17 +161,23 @@ internal static class NetworkEmitter
             foreach (LayerPlan layer in plan.Layers.Where(l => l.HasParameters))
             {
                 string weights = Invariant($"parameters.Slice({layer.WeightOffset}, {layer.WeightLength})");
+                // Fan-in and fan-out count the connections of one unit: a convolution's receptive field is channels x kernel.
+                int fanIn = layer.Geometry is { } g ? g.PatchSize : layer.InputSize;
+                int fanOut = layer.Geometry is { } h ? h.OutChannels * h.KernelHeight * h.KernelWidth : layer.Units;
                 if (UsesHe(layer))
                 {
-                    w.WriteLine(Invariant($"// {layer.Name}: He normal, std sqrt(2 / {layer.InputSize}), for a rectifier-like unit."));
-                    w.WriteLine(Invariant($"global::NetGen.Initializers.HeNormal({weights}, fanIn: {layer.InputSize}, ref random);"));
+                    w.WriteLine(Invariant($"// {layer.Name}: He normal, std sqrt(2 / {fanIn}), for a rectifier-like unit."));
+                    w.WriteLine(Invariant($"global::NetGen.Initializers.HeNormal({weights}, fanIn: {fanIn}, ref random);"));
                 }
                 else
                 {
-                    w.WriteLine(Invariant($"// {layer.Name}: Xavier uniform, limit sqrt(6 / ({layer.InputSize} + {layer.Units})), for a symmetric unit."));
-                    w.WriteLine(Invariant($"global::NetGen.Initializers.XavierUniform({weights}, fanIn: {layer.InputSize}, fanOut: {layer.Units}, ref random);"));
+                    w.WriteLine(Invariant($"// {layer.Name}: Xavier uniform, limit sqrt(6 / ({fanIn} + {fanOut})), for a symmetric unit."));
+                    w.WriteLine(Invariant($"global::NetGen.Initializers.XavierUniform({weights}, fanIn: {fanIn}, fanOut: {fanOut}, ref random);"));
                 }
-                w.WriteLine(Invariant($"parameters.Slice({layer.BiasOffset}, {layer.BiasLength}).Clear();"));
+                if (layer.BiasLength > 0)
+                {
+                    w.WriteLine(Invariant($"parameters.Slice({layer.BiasOffset}, {layer.BiasLength}).Clear();"));
+                }
             }
         }
         w.WriteLine();
@@ -184,11 +194,14 @@ internal static class NetworkEmitter
         return offset < 0 ? "ref input" : Workspace("ws", offset);
     }
 
-    private static string Workspace(string buffer, int perSampleOffset) =>
+    public static string Workspace(string buffer, int perSampleOffset) =>
         perSampleOffset == 0 ? "ref " + buffer : Invariant($"ref Unsafe.Add(ref {buffer}, batch * {perSampleOffset})");
 
     private static string Parameter(string buffer, int offset) =>
         offset == 0 ? "ref " + buffer : Invariant($"ref Unsafe.Add(ref {buffer}, {offset})");
+
+    private static string Bias(string buffer, LayerPlan layer) =>
+        layer.BiasLength > 0 ? Parameter(buffer, layer.BiasOffset) : "ref Unsafe.NullRef<float>()";
 
     private static void EmitForwardPass(SourceWriter w, NetworkPlan plan)
     {
@@ -199,32 +212,27 @@ internal static class NetworkEmitter
         {
             w.WriteLine("// With logits, the output layer skips its sigmoid (training and loss evaluation use the fused sigmoid cross-entropy).");
         }
-        using (w.Block("private static void RunForward(ref float p, ref float input, ref float ws, int batch" + (logits ? ", bool logits" : "") + ")"))
+        using (w.Block("private static void RunForward(ref float p, ref float input, ref float ws, ref float scratch, int batch" + (logits ? ", bool logits" : "") + ")"))
         {
             LayerPlan output = OutputLayer(plan);
             foreach (LayerPlan layer in plan.Layers)
             {
                 w.WriteLine(LayerEmitter.Header(layer));
-                if (layer.Kind == LayerKind.Flatten)
+                string source = Source(plan, layer), result = Workspace("ws", layer.OutputWorkspaceOffset);
+                switch (layer.Kind)
                 {
-                    continue;
-                }
-                string args = Invariant($"{Parameter("p", layer.WeightOffset)}, {Parameter("p", layer.BiasOffset)}");
-                string outputRegion = Workspace("ws", layer.OutputWorkspaceOffset);
-                if (layer.Kind == LayerKind.Maxout)
-                {
-                    string linear = Workspace("ws", layer.LinearWorkspaceOffset);
-                    w.WriteLine(Invariant($"{layer.Name}Linear({Source(plan, layer)}, {args}, {linear}, batch);"));
-                    w.WriteLine(Invariant($"{layer.Name}Forward({linear}, {outputRegion}, batch);"));
-                }
-                else if (logits && layer == output)
-                {
-                    w.WriteLine(Invariant($"if (logits) {layer.Name}ForwardLogits({Source(plan, layer)}, {args}, {outputRegion}, batch);"));
-                    w.WriteLine(Invariant($"else {layer.Name}Forward({Source(plan, layer)}, {args}, {outputRegion}, batch);"));
-                }
-                else
-                {
-                    w.WriteLine(Invariant($"{layer.Name}Forward({Source(plan, layer)}, {args}, {outputRegion}, batch);"));
+                    case LayerKind.Dense:
+                    case LayerKind.Maxout:
+                        DenseEmitter.EmitForwardCall(w, layer, source, result, Parameter("p", layer.WeightOffset), Bias("p", layer), logits && layer == output);
+                        break;
+                    case LayerKind.Conv2D:
+                        ConvEmitter.EmitForwardCall(w, layer, source, result, Parameter("p", layer.WeightOffset), Bias("p", layer));
+                        break;
+                    case LayerKind.MaxPool2D:
+                    case LayerKind.AvgPool2D:
+                    case LayerKind.GlobalAvgPool:
+                        PoolEmitter.EmitForwardCall(w, layer, source, result);
+                        break;
                 }
             }
         }
@@ -235,20 +243,22 @@ internal static class NetworkEmitter
     {
         w.WriteLine("// The backward pass, last layer first. On entry dA holds d(loss)/d(network output); two buffers alternate");
         w.WriteLine("// as the gradient flows down, and each layer overwrites its slice of the gradients.");
-        using (w.Block("private static void RunBackward(ref float p, ref float g, ref float input, ref float ws, ref float dA, ref float dB, ref float inputGradient, bool wantInputGradient, int batch)"))
+        using (w.Block("private static void RunBackward(ref float p, ref float g, ref float input, ref float ws, ref float scratch, ref float dA, ref float dB, ref float inputGradient, bool wantInputGradient, int batch)"))
         {
             LayerPlan output = OutputLayer(plan);
-            LayerPlan first = plan.Layers.First(l => l.HasParameters);
+            LayerPlan first = plan.Layers.First(l => l.HasCode);
             string current = "dA", other = "dB";
             foreach (LayerPlan layer in plan.Layers.Reverse())
             {
                 w.WriteLine(LayerEmitter.Header(layer));
-                if (layer.Kind == LayerKind.Flatten)
+                if (!layer.HasCode)
                 {
                     continue;
                 }
-                string linearGradient = current;
-                if (layer.Kind == LayerKind.Dense && layer.Activation != ActivationKind.Identity)
+                bool isFirst = layer == first;
+                string source = Source(plan, layer);
+                string outputRegion = Workspace("ws", layer.OutputWorkspaceOffset);
+                if (layer.Kind is LayerKind.Dense or LayerKind.Conv2D && layer.Activation != ActivationKind.Identity)
                 {
                     if (layer == output && plan.Loss == LossKindMirror.BinaryCrossEntropy)
                     {
@@ -256,25 +266,31 @@ internal static class NetworkEmitter
                     }
                     else
                     {
-                        w.WriteLine(Invariant($"{layer.Name}ActivationBackward({Workspace("ws", layer.OutputWorkspaceOffset)}, ref {current}, batch);"));
+                        w.WriteLine(Invariant($"{layer.Name}ActivationBackward({outputRegion}, ref {current}, batch);"));
                     }
                 }
-                else if (layer.Kind == LayerKind.Maxout)
+                if (layer.Kind == LayerKind.Maxout)
                 {
                     w.WriteLine(Invariant($"{layer.Name}Backward({Workspace("ws", layer.LinearWorkspaceOffset)}, ref {current}, ref {other}, batch);"));
-                    linearGradient = other;
                     (current, other) = (other, current);
                 }
-                w.WriteLine(Invariant($"{layer.Name}WeightGradient({Source(plan, layer)}, ref {linearGradient}, {Parameter("g", layer.WeightOffset)}, {Parameter("g", layer.BiasOffset)}, batch);"));
-                if (layer == first)
+                string inputGradient = isFirst ? "ref inputGradient" : "ref " + other;
+                switch (layer.Kind)
                 {
-                    w.WriteLine(Invariant($"if (wantInputGradient) {layer.Name}InputGradient(ref {linearGradient}, {Parameter("p", layer.WeightOffset)}, ref inputGradient, batch);"));
+                    case LayerKind.Dense:
+                    case LayerKind.Maxout:
+                        DenseEmitter.EmitBackwardCalls(w, layer, source, current, Parameter("p", layer.WeightOffset), Parameter("g", layer.WeightOffset),
+                            Bias("g", layer), inputGradient, isFirst);
+                        break;
+                    case LayerKind.Conv2D:
+                        ConvEmitter.EmitBackwardCall(w, layer, source, current, Parameter("p", layer.WeightOffset), Parameter("g", layer.WeightOffset),
+                            Bias("g", layer), inputGradient, isFirst);
+                        break;
+                    default:
+                        PoolEmitter.EmitBackwardCall(w, layer, source, outputRegion, current, inputGradient, isFirst);
+                        break;
                 }
-                else
-                {
-                    w.WriteLine(Invariant($"{layer.Name}InputGradient(ref {linearGradient}, {Parameter("p", layer.WeightOffset)}, ref {other}, batch);"));
-                    (current, other) = (other, current);
-                }
+                (current, other) = (other, current);
             }
         }
         w.WriteLine();

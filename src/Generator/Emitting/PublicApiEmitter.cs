@@ -24,12 +24,9 @@ internal static class PublicApiEmitter
             w.WriteLine("CheckBatch(inputs, batchSize);");
             w.WriteLine("if (outputs.Length != batchSize * OutputSize)");
             w.WriteLine("    throw new ArgumentException($\"outputs holds {outputs.Length} floats; {batchSize} samples of {OutputSize} outputs need {batchSize * OutputSize}.\", nameof(outputs));");
-            w.WriteLine("float[] workspace = t_workspace is { } cached && cached.Length >= batchSize * WorkspacePerSample");
-            w.WriteLine("    ? cached");
-            w.WriteLine("    : (t_workspace = new float[batchSize * WorkspacePerSample]);");
-            w.WriteLine("ref float ws = ref MemoryMarshal.GetArrayDataReference(workspace);");
+            w.WriteLine("ref float ws = ref InferenceWorkspace(batchSize);");
             w.WriteLine("int batch = batchSize;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetReference(inputs), ref ws, batch{forwardLogits});"));
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetReference(inputs), ref ws, ref Unsafe.Add(ref ws, batch * WorkspacePerSample), batch{forwardLogits});"));
             w.WriteLine(Invariant($"MemoryMarshal.CreateReadOnlySpan({NetworkRegion(output)}, batch * OutputSize).CopyTo(outputs);"));
         }
         w.WriteLine();
@@ -65,12 +62,9 @@ internal static class PublicApiEmitter
         {
             w.WriteLine("CheckBatch(inputs, batchSize);");
             w.WriteLine("CheckTargets(targets, batchSize);");
-            w.WriteLine("float[] workspace = t_workspace is { } cached && cached.Length >= batchSize * WorkspacePerSample");
-            w.WriteLine("    ? cached");
-            w.WriteLine("    : (t_workspace = new float[batchSize * WorkspacePerSample]);");
-            w.WriteLine("ref float ws = ref MemoryMarshal.GetArrayDataReference(workspace);");
+            w.WriteLine("ref float ws = ref InferenceWorkspace(batchSize);");
             w.WriteLine("int batch = batchSize;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetReference(inputs), ref ws, batch{trainLogits});"));
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetReference(inputs), ref ws, ref Unsafe.Add(ref ws, batch * WorkspacePerSample), batch{trainLogits});"));
             w.WriteLine(Invariant($"return ComputeLoss({NetworkRegion(output)}, targets, batch, ref Unsafe.NullRef<float>(), gradient: false);"));
         }
         w.WriteLine();
@@ -92,9 +86,10 @@ internal static class PublicApiEmitter
             w.WriteLine("ref float input = ref MemoryMarshal.GetReference(inputs);");
             w.WriteLine("ref float ws = ref MemoryMarshal.GetArrayDataReference(_workspace);");
             w.WriteLine("ref float dA = ref MemoryMarshal.GetArrayDataReference(_deltaA);");
-            w.WriteLine(Invariant($"RunForward(ref p, ref input, ref ws, batch{trainLogits});"));
+            w.WriteLine("ref float scratch = ref Unsafe.Add(ref ws, batch * WorkspacePerSample);");
+            w.WriteLine(Invariant($"RunForward(ref p, ref input, ref ws, ref scratch, batch{trainLogits});"));
             w.WriteLine(Invariant($"float loss = ComputeLoss({NetworkRegion(output)}, targets, batch, ref dA, gradient: true);"));
-            w.WriteLine("RunBackward(ref p, ref MemoryMarshal.GetArrayDataReference(Gradients), ref input, ref ws, ref dA, ref MemoryMarshal.GetArrayDataReference(_deltaB),");
+            w.WriteLine("RunBackward(ref p, ref MemoryMarshal.GetArrayDataReference(Gradients), ref input, ref ws, ref scratch, ref dA, ref MemoryMarshal.GetArrayDataReference(_deltaB),");
             w.WriteLine("    ref MemoryMarshal.GetReference(inputGradients), wantInputGradient, batch);");
             w.WriteLine("return loss;");
         }
@@ -103,10 +98,19 @@ internal static class PublicApiEmitter
         using (w.Block("private void EnsureCapacity(int batchSize)"))
         {
             w.WriteLine("if (batchSize <= _capacity) return;");
-            w.WriteLine("_workspace = new float[batchSize * WorkspacePerSample];");
+            w.WriteLine("_workspace = new float[batchSize * WorkspacePerSample + ScratchSize];");
             w.WriteLine("_deltaA = new float[batchSize * DeltaPerSample];");
             w.WriteLine("_deltaB = new float[batchSize * DeltaPerSample];");
             w.WriteLine("_capacity = batchSize;");
+        }
+        w.WriteLine();
+        w.WriteLine("// This thread's inference workspace: every layer's outputs for the batch, then the scratch.");
+        using (w.Block("private static ref float InferenceWorkspace(int batchSize)"))
+        {
+            w.WriteLine("float[]? workspace = t_workspace;");
+            w.WriteLine("if (workspace is null || workspace.Length < batchSize * WorkspacePerSample + ScratchSize)");
+            w.WriteLine("    t_workspace = workspace = new float[batchSize * WorkspacePerSample + ScratchSize];");
+            w.WriteLine("return ref MemoryMarshal.GetArrayDataReference(workspace);");
         }
         w.WriteLine();
         using (w.Block("private static void CheckBatch(ReadOnlySpan<float> inputs, int batchSize)"))

@@ -17,9 +17,17 @@ internal enum LayerKind
     Dense,
     Maxout,
     Flatten,
+    Conv2D,
+    MaxPool2D,
+    AvgPool2D,
+    GlobalAvgPool,
 }
 
-/// <summary>One layer attribute. <see cref="Alpha"/> is NaN when not given; locations point at the arguments where possible.</summary>
+/// <summary>
+/// One layer attribute. <see cref="Units"/> is also a convolution's filter count; <see cref="KernelHeight"/> and
+/// <see cref="KernelWidth"/> are a pooling window's size; <see cref="Stride"/> 0 means "the window size" for pooling.
+/// <see cref="Alpha"/> is NaN when not given. Locations point at the arguments where possible.
+/// </summary>
 internal sealed record LayerSpec(
     LayerKind Kind,
     int Units,
@@ -30,7 +38,17 @@ internal sealed record LayerSpec(
     LocationInfo? UnitsLocation,
     LocationInfo? PiecesLocation,
     LocationInfo? ActivationLocation,
-    LocationInfo? AlphaLocation);
+    LocationInfo? AlphaLocation,
+    int KernelHeight = 0,
+    int KernelWidth = 0,
+    int Stride = 1,
+    int Padding = 0,
+    int Dilation = 1,
+    bool Bias = true,
+    LocationInfo? KernelLocation = null,
+    LocationInfo? StrideLocation = null,
+    LocationInfo? PaddingLocation = null,
+    LocationInfo? DilationLocation = null);
 
 internal sealed record LossSpec(int Kind, LocationInfo? Location);
 

@@ -15,7 +15,7 @@ internal static class Parser
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        var declaration = (ClassDeclarationSyntax)context.TargetNode;
+        var declaration = (TypeDeclarationSyntax)context.TargetNode;
         var symbol = (INamedTypeSymbol)context.TargetSymbol;
         var diagnostics = new List<DiagnosticInfo>();
         LocationInfo? classLocation = LocationInfo.From(declaration.Identifier.GetLocation());
@@ -32,6 +32,14 @@ internal static class Parser
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, classLocation, symbol.Name, "is generic"));
         }
+        if (symbol.IsFileLocal)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, classLocation, symbol.Name, "is file-local"));
+        }
+        if (symbol.IsRecord)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, classLocation, symbol.Name, "is a record"));
+        }
         if (symbol.IsStatic)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, classLocation, symbol.Name, "is static"));
@@ -46,7 +54,8 @@ internal static class Parser
         {
             cancellationToken.ThrowIfCancellationRequested();
             string? name = attribute.AttributeClass?.ToDisplayString();
-            if (name is null || !name.StartsWith(Namespace, System.StringComparison.Ordinal)
+            if (name is null || !name.StartsWith(Namespace, System.StringComparison.Ordinal) || !name.EndsWith("Attribute", System.StringComparison.Ordinal)
+                || name.Length <= Namespace.Length + "Attribute".Length
                 || attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax)
             {
                 continue;
@@ -70,6 +79,10 @@ internal static class Parser
                 case "Dense":
                 case "Maxout":
                 case "Flatten":
+                case "Conv2D":
+                case "MaxPool2D":
+                case "AvgPool2D":
+                case "GlobalAvgPool":
                     if (!onNetworkDeclaration)
                     {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayersOnSeveralDeclarations, location, shortName, symbol.Name));
@@ -82,7 +95,8 @@ internal static class Parser
 
         var spec = new NetworkSpec(
             symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString(),
-            symbol.Name,
+            // Escaped so that a keyword used as a name (@class) stays an identifier in the generated code.
+            SyntaxFacts.GetKeywordKind(symbol.Name) == SyntaxKind.None ? symbol.Name : "@" + symbol.Name,
             symbol.DeclaredAccessibility == Accessibility.Public ? "public" : "internal",
             networkLocation ?? classLocation,
             input,
@@ -93,40 +107,97 @@ internal static class Parser
 
     private static LayerSpec ReadLayer(string kind, AttributeData attribute, AttributeSyntax syntax, LocationInfo? location)
     {
+        var layerKind = (LayerKind)System.Enum.Parse(typeof(LayerKind), kind);
         int Positional(int index) =>
             attribute.ConstructorArguments.Length > index && attribute.ConstructorArguments[index].Value is int v ? v : 0;
+        LocationInfo? Parameter(int index) => ConstructorArgumentLocation(attribute, syntax, index) ?? location;
 
-        int activation = 0;
+        int activation = 0, padding = 0, dilation = 1;
+        int stride = layerKind is LayerKind.MaxPool2D or LayerKind.AvgPool2D ? 0 : 1;
         float alpha = float.NaN;
+        bool bias = true;
         foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
         {
-            if (named.Key == "Activation" && named.Value.Value is int a)
+            switch (named.Key, named.Value.Value)
             {
-                activation = a;
-            }
-            else if (named.Key == "Alpha" && named.Value.Value is float f)
-            {
-                alpha = f;
+                case ("Activation", int a): activation = a; break;
+                case ("Alpha", float f): alpha = f; break;
+                case ("Stride", int st): stride = st; break;
+                case ("Padding", int p): padding = p; break;
+                case ("Dilation", int d): dilation = d; break;
+                case ("Bias", bool b): bias = b; break;
             }
         }
 
+        int units = 0, pieces = 0, kernelHeight = 0, kernelWidth = 0;
+        LocationInfo? unitsLocation = location, piecesLocation = location, kernelLocation = location;
+        switch (layerKind)
+        {
+            case LayerKind.Dense:
+                units = Positional(0);
+                unitsLocation = Parameter(0);
+                break;
+            case LayerKind.Maxout:
+                units = Positional(0);
+                pieces = Positional(1);
+                unitsLocation = Parameter(0);
+                piecesLocation = Parameter(1);
+                break;
+            case LayerKind.Conv2D:
+                units = Positional(0);
+                unitsLocation = Parameter(0);
+                kernelHeight = Positional(1);
+                kernelWidth = attribute.ConstructorArguments.Length > 2 ? Positional(2) : kernelHeight;
+                kernelLocation = Parameter(1);
+                break;
+            case LayerKind.MaxPool2D:
+            case LayerKind.AvgPool2D:
+                kernelHeight = kernelWidth = Positional(0);
+                kernelLocation = Parameter(0);
+                break;
+        }
+
         return new LayerSpec(
-            kind switch { "Dense" => LayerKind.Dense, "Maxout" => LayerKind.Maxout, _ => LayerKind.Flatten },
-            Positional(0),
-            Positional(1),
+            layerKind,
+            units,
+            pieces,
             activation,
             alpha,
             location,
-            ArgumentLocation(syntax, 0) ?? location,
-            ArgumentLocation(syntax, 1) ?? location,
+            unitsLocation,
+            piecesLocation,
             NamedArgumentLocation(syntax, "Activation") ?? location,
-            NamedArgumentLocation(syntax, "Alpha") ?? location);
+            NamedArgumentLocation(syntax, "Alpha") ?? location,
+            kernelHeight,
+            kernelWidth,
+            stride,
+            padding,
+            dilation,
+            bias,
+            kernelLocation,
+            NamedArgumentLocation(syntax, "Stride") ?? location,
+            NamedArgumentLocation(syntax, "Padding") ?? location,
+            NamedArgumentLocation(syntax, "Dilation") ?? location);
     }
 
-    private static LocationInfo? ArgumentLocation(AttributeSyntax syntax, int index)
+    /// <summary>
+    /// The syntax of the constructor argument bound to parameter <paramref name="index"/>: by name for <c>name: value</c>
+    /// arguments, else by position among the unnamed ones (named arguments may come in any order).
+    /// </summary>
+    private static LocationInfo? ConstructorArgumentLocation(AttributeData attribute, AttributeSyntax syntax, int index)
     {
-        var positional = syntax.ArgumentList?.Arguments.Where(a => a.NameEquals is null).ToList();
-        return positional is not null && positional.Count > index ? LocationInfo.From(positional[index]) : null;
+        if (syntax.ArgumentList is null || attribute.AttributeConstructor is not { } constructor || constructor.Parameters.Length <= index)
+        {
+            return null;
+        }
+        string name = constructor.Parameters[index].Name;
+        AttributeArgumentSyntax? byName = syntax.ArgumentList.Arguments.FirstOrDefault(a => a.NameColon?.Name.Identifier.ValueText == name);
+        if (byName is not null)
+        {
+            return LocationInfo.From(byName);
+        }
+        var positional = syntax.ArgumentList.Arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
+        return positional.Count > index ? LocationInfo.From(positional[index]) : null;
     }
 
     private static LocationInfo? NamedArgumentLocation(AttributeSyntax syntax, string name) =>

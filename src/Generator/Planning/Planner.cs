@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using static System.FormattableString;
 
 namespace NetGen.Generator;
 
@@ -9,8 +10,11 @@ namespace NetGen.Generator;
 /// Shape inference and validation: a <see cref="NetworkSpec"/> in, a <see cref="NetworkPlan"/> and diagnostics out.
 /// Pure: no Roslyn symbols, so it is unit-tested with plain specs.
 /// </summary>
-internal static class Planner
+internal static partial class Planner
 {
+    /// <summary>The largest buffer a plan may ask for: sizes are ints in the generated code and arrays.</summary>
+    private const long MaxSize = int.MaxValue / 2;
+
     public const float DefaultLeakySlope = 0.01f;
     public const float DefaultEluAlpha = 1f;
 
@@ -35,6 +39,11 @@ internal static class Planner
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, spec.Input.Location, spec.ClassName, FormatShape(inputShape)));
             return null;
         }
+        if (Size(inputShape) > MaxSize)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, spec.Input.Location, spec.ClassName, "some", N(Size(inputShape)), N(MaxSize)));
+            return null;
+        }
         if (!spec.Layers.Any(l => l.Kind != LayerKind.Flatten))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, spec.Location, spec.ClassName));
@@ -42,94 +51,42 @@ internal static class Planner
         }
 
         var layers = new List<LayerPlan>();
-        int[] shape = inputShape;
-        int parameterOffset = 0, workspaceOffset = 0, lastOutputOffset = -1;
-        int deltaPerSample = 1; // input gradients go straight to the caller's span
-        long flops = 0;
+        var state = new PlanState(inputShape);
         var counters = new Dictionary<LayerKind, int>();
         int errorsBefore = diagnostics.Count;
 
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             LayerSpec layer = spec.Layers[i];
-            int index = i + 1;
             counters[layer.Kind] = counters.TryGetValue(layer.Kind, out int n) ? n + 1 : 1;
-            string name = layer.Kind.ToString() + counters[layer.Kind].ToString(CultureInfo.InvariantCulture);
-            int inputSize = Size(shape);
-
-            if (layer.Kind == LayerKind.Flatten)
+            string name = ShortName(layer.Kind) + counters[layer.Kind].ToString(CultureInfo.InvariantCulture);
+            LayerPlan? planned = PlanLayer(layer, i + 1, name, state, diagnostics);
+            if (planned is null)
             {
-                if (shape.Length == 1)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FlattenHasNoEffect, layer.Location, index, FormatShape(shape)));
-                }
-                layers.Add(new LayerPlan(index, layer.Kind, name, shape.ToEquatableArray(), new[] { inputSize }.ToEquatableArray(),
-                    inputSize, inputSize, 0, 0, ActivationKind.Identity, float.NaN, 0, 0, 0, 0, -1, lastOutputOffset, 0));
-                shape = new[] { inputSize };
                 continue;
             }
-
-            string description = layer.Kind == LayerKind.Dense
-                ? $"Dense({layer.Units.ToString(CultureInfo.InvariantCulture)})"
-                : $"Maxout({layer.Units.ToString(CultureInfo.InvariantCulture)}, {layer.Pieces.ToString(CultureInfo.InvariantCulture)})";
-            bool valid = true;
-            if (layer.Units < 1)
+            layers.Add(planned);
+            state.Shape = planned.OutputShape.ToArray();
+            if (planned.HasCode)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerSize, layer.UnitsLocation, index, description, "units", 1, layer.Units));
-                valid = false;
+                state.LastOutputOffset = planned.OutputWorkspaceOffset;
             }
-            if (layer.Kind == LayerKind.Maxout && layer.Pieces < 2)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerSize, layer.PiecesLocation, index, description, "pieces", 2, layer.Pieces));
-                valid = false;
-            }
-            if (shape.Length != 1)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DenseNeedsFlatTensor, layer.Location, index, description, FormatShape(shape)));
-                valid = false;
-            }
-            ActivationKind activation = ActivationKind.Identity;
-            float alpha = float.NaN;
-            if (layer.Kind == LayerKind.Dense)
-            {
-                valid &= CheckActivation(layer, index, description, diagnostics, out activation, out alpha);
-            }
-            if (!valid)
-            {
-                shape = new[] { System.Math.Max(layer.Units, 1) };
-                continue;
-            }
-
-            int units = layer.Units, pieces = layer.Kind == LayerKind.Maxout ? layer.Pieces : 1;
-            int linear = units * pieces;
-            int weightOffset = parameterOffset, weightLength = inputSize * linear;
-            int biasOffset = weightOffset + weightLength, biasLength = linear;
-            parameterOffset = biasOffset + biasLength;
-            int linearOffset = -1;
-            if (layer.Kind == LayerKind.Maxout)
-            {
-                linearOffset = workspaceOffset;
-                workspaceOffset += linear;
-            }
-            int outputOffset = workspaceOffset;
-            workspaceOffset += units;
-            lastOutputOffset = outputOffset;
-            deltaPerSample = System.Math.Max(deltaPerSample, linear);
-            long layerFlops = 2L * inputSize * linear;
-            flops += layerFlops;
-            layers.Add(new LayerPlan(index, layer.Kind, name, shape.ToEquatableArray(), new[] { units }.ToEquatableArray(),
-                inputSize, units, units, pieces, activation, alpha, weightOffset, weightLength, biasOffset, biasLength,
-                linearOffset, outputOffset, layerFlops));
-            shape = new[] { units };
         }
+        if (state.ParameterCount > MaxSize || state.WorkspacePerSample > MaxSize || state.ScratchSize > MaxSize || state.DeltaPerSample > MaxSize)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, spec.Location, spec.ClassName,
+                N(state.ParameterCount), N(state.WorkspacePerSample), N(MaxSize)));
+            return null;
+        }
+        int[] shape = state.Shape;
 
         if (diagnostics.Count > errorsBefore && diagnostics.Skip(errorsBefore).Any(d => d.Descriptor.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error))
         {
             return null;
         }
 
-        LayerPlan output = layers.Last(l => l.HasParameters);
-        int outputSize = Size(shape);
+        LayerPlan output = layers.Last(l => l.HasCode);
+        int outputSize = (int)Size(shape);
         if (spec.Loss is null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingLoss, spec.Location, spec.ClassName));
@@ -150,9 +107,9 @@ internal static class Planner
 
         string canonical = Canonical(inputShape, layers, loss);
         return new NetworkPlan(
-            spec.Namespace, spec.ClassName, spec.Accessibility, inputShape.ToEquatableArray(), Size(inputShape), outputSize, loss,
-            IsClassLabelLoss(loss, outputSize) ? 1 : outputSize, layers.ToEquatableArray(), parameterOffset, workspaceOffset,
-            deltaPerSample, flops, Fingerprint(canonical), canonical);
+            spec.Namespace, spec.ClassName, spec.Accessibility, inputShape.ToEquatableArray(), (int)Size(inputShape), outputSize, loss,
+            IsClassLabelLoss(loss, outputSize) ? 1 : outputSize, layers.ToEquatableArray(), (int)state.ParameterCount, (int)state.WorkspacePerSample,
+            (int)state.DeltaPerSample, (int)state.ScratchSize, state.Flops, Fingerprint(canonical), canonical);
     }
 
     public static bool IsClassLabelLoss(LossKindMirror loss, int outputSize) =>
@@ -220,7 +177,9 @@ internal static class Planner
     {
         LayerKind.Dense => $"Dense({layer.Units.ToString(CultureInfo.InvariantCulture)}, {layer.Activation})",
         LayerKind.Maxout => $"Maxout({layer.Units.ToString(CultureInfo.InvariantCulture)}, {layer.Pieces.ToString(CultureInfo.InvariantCulture)})",
-        _ => "Flatten",
+        LayerKind.Conv2D => Invariant($"Conv2D({layer.Units}, {layer.Geometry!.KernelHeight}x{layer.Geometry.KernelWidth}, {layer.Activation})"),
+        LayerKind.MaxPool2D or LayerKind.AvgPool2D => Invariant($"{layer.Kind}({layer.Geometry!.KernelHeight})"),
+        _ => layer.Kind.ToString(),
     };
 
     private static string Canonical(int[] input, List<LayerPlan> layers, LossKindMirror loss)
@@ -232,7 +191,9 @@ internal static class Planner
             {
                 LayerKind.Dense => $"Dense({layer.Units.ToString(CultureInfo.InvariantCulture)},{layer.Activation}{(float.IsNaN(layer.Alpha) ? "" : ":" + Format(layer.Alpha))})",
                 LayerKind.Maxout => $"Maxout({layer.Units.ToString(CultureInfo.InvariantCulture)},{layer.Pieces.ToString(CultureInfo.InvariantCulture)})",
-                _ => "Flatten",
+                LayerKind.Conv2D => Invariant($"Conv2D({layer.Units},{layer.Geometry!.KernelHeight}x{layer.Geometry.KernelWidth},s{layer.Geometry.Stride},p{layer.Geometry.PaddingHeight}x{layer.Geometry.PaddingWidth},d{layer.Geometry.Dilation},{(layer.BiasLength > 0 ? "bias" : "nobias")},{layer.Activation}{(float.IsNaN(layer.Alpha) ? "" : ":" + Format(layer.Alpha))})"),
+                LayerKind.MaxPool2D or LayerKind.AvgPool2D => Invariant($"{layer.Kind}({layer.Geometry!.KernelHeight},s{layer.Geometry.Stride})"),
+                _ => layer.Kind.ToString(),
             });
         }
         return text.Append("|Loss(").Append(loss).Append(')').ToString();
@@ -253,5 +214,7 @@ internal static class Planner
 
     public static string Format(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    private static int Size(int[] shape) => shape.Aggregate(1, (a, d) => a * d);
+    private static long Size(int[] shape) => shape.Aggregate(1L, (a, d) => a * d);
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

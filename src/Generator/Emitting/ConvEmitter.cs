@@ -1,0 +1,199 @@
+using static System.FormattableString;
+
+namespace NetGen.Generator;
+
+/// <summary>
+/// Convolution kernels. Algorithm: per sample, im2col copies the receptive fields into a [patch, pixels] matrix
+/// (patch = in channels x kernel rows x kernel columns) and one register-blocked product
+/// y[filters, pixels] = W[filters, patch] col[patch, pixels] computes every output, vectorized along the output pixels.
+/// The copy moves patch x pixels floats against filters x patch x pixels multiply-adds, so it is cheap whenever there
+/// are several filters, and the product runs with 8 independent FMA chains whatever the kernel shape, stride or
+/// dilation; a direct convolution would need a different loop nest per geometry. A 1x1 convolution with stride 1 and
+/// no padding is already a product over the input as stored, so it skips the copy.
+/// </summary>
+internal static class ConvEmitter
+{
+    public static void EmitKernels(SourceWriter w, LayerPlan layer)
+    {
+        ConvGeometry g = layer.Geometry!;
+        int f = layer.Units, k = g.PatchSize, p = g.OutputPlane;
+        BiasMode bias = layer.BiasLength > 0 ? BiasMode.PerRow : BiasMode.None;
+        w.WriteLine(LayerEmitter.Header(layer));
+        if (!g.IsPointwise)
+        {
+            EmitIm2Col(w, layer, g);
+            EmitCol2Im(w, layer, g);
+        }
+        GemmEmitter.EmitNN(w, layer.Name + "Product", k, p, bias, layer.Activation, layer.Alpha,
+            Invariant($"y[{f}, {p}] = {ActivationEmitter.Describe(layer.Activation, layer.Alpha)}(W[{f}, {k}] col[{k}, {p}]{(bias == BiasMode.None ? "" : Invariant($" + b[{f}]"))}) for one sample; rows are filters."));
+        w.WriteLine();
+        GemmEmitter.EmitNT(w, layer.Name + "BackwardWeights", k, p, accumulate: true,
+            Invariant($"dW[{f}, {k}] += dy[{f}, {p}] col^T[{p}, {k}] for one sample."));
+        w.WriteLine();
+        GemmEmitter.EmitTN(w, layer.Name + "BackwardColumns", k, p,
+            Invariant($"dcol[{k}, {p}] = W^T[{k}, {f}] dy[{f}, {p}] for one sample."));
+        w.WriteLine();
+        if (layer.Activation != ActivationKind.Identity)
+        {
+            LayerEmitter.EmitActivationBackward(w, layer, layer.OutputSize);
+        }
+
+        string col = g.IsPointwise ? "xs" : "col";
+        w.WriteLine(Invariant($"// Forward over the batch, one sample at a time{(g.IsPointwise ? " (1x1: the input is the im2col matrix)" : "")}."));
+        using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float x, ref float w, ref float b, ref float y, ref float col, int batch)")))
+        {
+            using (w.Block("for (int s = 0; s < batch; s++)"))
+            {
+                w.WriteLine(Invariant($"ref float xs = ref Unsafe.Add(ref x, s * {layer.InputSize});"));
+                if (!g.IsPointwise)
+                {
+                    w.WriteLine(Invariant($"{layer.Name}Im2Col(ref xs, ref col);"));
+                }
+                w.WriteLine(Invariant($"{layer.Name}Product(ref w, ref {col}, ref b, ref Unsafe.Add(ref y, s * {layer.OutputSize}), {f});"));
+            }
+        }
+        w.WriteLine();
+
+        w.WriteLine("// Backward: weight and bias gradients summed over the batch; the input gradient goes through col2im, which");
+        w.WriteLine("// adds each column back to every input position it was copied from.");
+        using (w.Block(Invariant($"private static void {layer.Name}Backward(ref float x, ref float w, ref float dy, ref float dw, ref float db, ref float dx, ref float col, int batch, bool wantInputGradient)")))
+        {
+            w.WriteLine(Invariant($"MemoryMarshal.CreateSpan(ref dw, {layer.WeightLength}).Clear();"));
+            if (bias != BiasMode.None)
+            {
+                w.WriteLine(Invariant($"MemoryMarshal.CreateSpan(ref db, {f}).Clear();"));
+            }
+            if (!g.IsPointwise)
+            {
+                w.WriteLine(Invariant($"ref float dcol = ref Unsafe.Add(ref col, {k * p});"));
+            }
+            using (w.Block("for (int s = 0; s < batch; s++)"))
+            {
+                w.WriteLine(Invariant($"ref float xs = ref Unsafe.Add(ref x, s * {layer.InputSize});"));
+                w.WriteLine(Invariant($"ref float dys = ref Unsafe.Add(ref dy, s * {layer.OutputSize});"));
+                if (!g.IsPointwise)
+                {
+                    w.WriteLine(Invariant($"{layer.Name}Im2Col(ref xs, ref col);"));
+                }
+                w.WriteLine(Invariant($"{layer.Name}BackwardWeights(ref dys, ref {col}, ref dw, {f});"));
+                if (bias != BiasMode.None)
+                {
+                    using (w.Block(Invariant($"for (int o = 0; o < {f}; o++)")))
+                    {
+                        w.WriteLine(Invariant($"ref float row = ref Unsafe.Add(ref dys, o * {p});"));
+                        w.WriteLine("float sum = 0f;");
+                        w.WriteLine(Invariant($"for (int i = 0; i < {p}; i++) sum += Unsafe.Add(ref row, i);"));
+                        w.WriteLine("Unsafe.Add(ref db, o) += sum;");
+                    }
+                }
+                using (w.Block("if (wantInputGradient)"))
+                {
+                    if (g.IsPointwise)
+                    {
+                        w.WriteLine(Invariant($"{layer.Name}BackwardColumns(ref w, ref dys, ref Unsafe.Add(ref dx, s * {layer.InputSize}), {f});"));
+                    }
+                    else
+                    {
+                        w.WriteLine(Invariant($"{layer.Name}BackwardColumns(ref w, ref dys, ref dcol, {f});"));
+                        w.WriteLine(Invariant($"{layer.Name}Col2Im(ref dcol, ref Unsafe.Add(ref dx, s * {layer.InputSize}));"));
+                    }
+                }
+            }
+        }
+        w.WriteLine();
+    }
+
+    public static void EmitForwardCall(SourceWriter w, LayerPlan layer, string source, string output, string weights, string bias) =>
+        w.WriteLine(Invariant($"{layer.Name}Forward({source}, {weights}, {bias}, {output}, ref scratch, batch);"));
+
+    public static void EmitBackwardCall(SourceWriter w, LayerPlan layer, string source, string dy, string weights, string weightGradient, string biasGradient, string inputGradient, bool isFirst) =>
+        w.WriteLine(Invariant($"{layer.Name}Backward({source}, {weights}, ref {dy}, {weightGradient}, {biasGradient}, {inputGradient}, ref scratch, batch, {(isFirst ? "wantInputGradient" : "true")});"));
+
+    private static void EmitIm2Col(SourceWriter w, LayerPlan layer, ConvGeometry g)
+    {
+        int p = g.OutputPlane;
+        w.WriteLine(Invariant($"// col[(c, i, j), (oy, ox)] = x[c, oy*{g.Stride} - {g.PaddingHeight} + i*{g.Dilation}, ox*{g.Stride} - {g.PaddingWidth} + j*{g.Dilation}], zero outside the {g.InChannels}x{g.InHeight}x{g.InWidth} input."));
+        using (w.Block(Invariant($"private static void {layer.Name}Im2Col(ref float x, ref float col)")))
+        {
+            EmitPatchLoops(w, g, () =>
+            {
+                w.WriteLine(Invariant($"Span<float> dst = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref row, oy * {g.OutWidth}), {g.OutWidth});"));
+                using (w.Block(Invariant($"if ((uint)iy >= {g.InHeight})")))
+                {
+                    w.WriteLine("dst.Clear();");
+                    w.WriteLine("continue;");
+                }
+                w.WriteLine(Invariant($"ref float src = ref Unsafe.Add(ref x, (c * {g.InHeight} + iy) * {g.InWidth});"));
+                if (g.Stride == 1)
+                {
+                    w.WriteLine("// Stride 1: a contiguous run of the input row, with zeros where the window hangs over an edge.");
+                    EmitValidRange(w, g);
+                    w.WriteLine("dst.Slice(0, lo).Clear();");
+                    w.WriteLine(Invariant($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref src, lo + shift), hi - lo).CopyTo(dst.Slice(lo));"));
+                    w.WriteLine("dst.Slice(hi).Clear();");
+                }
+                else
+                {
+                    using (w.Block(Invariant($"for (int ox = 0; ox < {g.OutWidth}; ox++)")))
+                    {
+                        w.WriteLine(Invariant($"int ix = ox * {g.Stride} - {g.PaddingWidth} + j * {g.Dilation};"));
+                        w.WriteLine(Invariant($"dst[ox] = (uint)ix < {g.InWidth} ? Unsafe.Add(ref src, ix) : 0f;"));
+                    }
+                }
+            });
+        }
+        w.WriteLine();
+    }
+
+    private static void EmitCol2Im(SourceWriter w, LayerPlan layer, ConvGeometry g)
+    {
+        w.WriteLine("// The adjoint of im2col: dx[c, iy, ix] = sum of dcol over every (patch row, pixel) that copied x[c, iy, ix].");
+        using (w.Block(Invariant($"private static void {layer.Name}Col2Im(ref float col, ref float x)")))
+        {
+            w.WriteLine(Invariant($"MemoryMarshal.CreateSpan(ref x, {layer.InputSize}).Clear();"));
+            EmitPatchLoops(w, g, () =>
+            {
+                w.WriteLine(Invariant($"if ((uint)iy >= {g.InHeight}) continue;"));
+                w.WriteLine(Invariant($"ref float src = ref Unsafe.Add(ref row, oy * {g.OutWidth});"));
+                w.WriteLine(Invariant($"ref float dst = ref Unsafe.Add(ref x, (c * {g.InHeight} + iy) * {g.InWidth});"));
+                if (g.Stride == 1)
+                {
+                    EmitValidRange(w, g);
+                    w.WriteLine("for (int ox = lo; ox < hi; ox++) Unsafe.Add(ref dst, ox + shift) += Unsafe.Add(ref src, ox);");
+                }
+                else
+                {
+                    using (w.Block(Invariant($"for (int ox = 0; ox < {g.OutWidth}; ox++)")))
+                    {
+                        w.WriteLine(Invariant($"int ix = ox * {g.Stride} - {g.PaddingWidth} + j * {g.Dilation};"));
+                        w.WriteLine(Invariant($"if ((uint)ix < {g.InWidth}) Unsafe.Add(ref dst, ix) += Unsafe.Add(ref src, ox);"));
+                    }
+                }
+            });
+        }
+        w.WriteLine();
+    }
+
+    /// <summary>Stride 1: output columns [lo, hi) read input column ox + shift; the rest of the window is padding.</summary>
+    private static void EmitValidRange(SourceWriter w, ConvGeometry g)
+    {
+        w.WriteLine(Invariant($"int shift = j * {g.Dilation} - {g.PaddingWidth};"));
+        w.WriteLine(Invariant($"int lo = Math.Max(0, -shift), hi = Math.Min({g.OutWidth}, {g.InWidth} - shift);"));
+        w.WriteLine("if (hi < lo) hi = lo;");
+    }
+
+    private static void EmitPatchLoops(SourceWriter w, ConvGeometry g, System.Action emitRow)
+    {
+        using (w.Block(Invariant($"for (int c = 0; c < {g.InChannels}; c++)")))
+        using (w.Block(Invariant($"for (int i = 0; i < {g.KernelHeight}; i++)")))
+        using (w.Block(Invariant($"for (int j = 0; j < {g.KernelWidth}; j++)")))
+        {
+            w.WriteLine(Invariant($"ref float row = ref Unsafe.Add(ref col, ((c * {g.KernelHeight} + i) * {g.KernelWidth} + j) * {g.OutputPlane});"));
+            using (w.Block(Invariant($"for (int oy = 0; oy < {g.OutHeight}; oy++)")))
+            {
+                w.WriteLine(Invariant($"int iy = oy * {g.Stride} - {g.PaddingHeight} + i * {g.Dilation};"));
+                emitRow();
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using static System.FormattableString;
+
+namespace NetGen.Generator;
+
+/// <summary>Kernels of dense and maxout layers: their affine part is one matrix product over the batch.</summary>
+internal static class DenseEmitter
+{
+    public static void EmitKernels(SourceWriter w, LayerPlan layer, bool logitsVariant)
+    {
+        int k = layer.InputSize, n = layer.LinearSize;
+        w.WriteLine(LayerEmitter.Header(layer));
+        if (layer.Kind == LayerKind.Dense)
+        {
+            GemmEmitter.EmitNN(w, layer.Name + "Forward", k, n, BiasMode.PerColumn, layer.Activation, layer.Alpha,
+                Invariant($"y[batch, {n}] = {ActivationEmitter.Describe(layer.Activation, layer.Alpha)}(x[batch, {k}] W[{k}, {n}] + b[{n}])."));
+            w.WriteLine();
+            if (logitsVariant)
+            {
+                GemmEmitter.EmitNN(w, layer.Name + "ForwardLogits", k, n, BiasMode.PerColumn, ActivationKind.Identity, float.NaN,
+                    Invariant($"The same product without the sigmoid: training feeds the logits z[batch, {n}] to the fused sigmoid cross-entropy."));
+                w.WriteLine();
+            }
+            if (layer.Activation != ActivationKind.Identity)
+            {
+                LayerEmitter.EmitActivationBackward(w, layer, n);
+            }
+        }
+        else
+        {
+            GemmEmitter.EmitNN(w, layer.Name + "Linear", k, n, BiasMode.PerColumn, ActivationKind.Identity, float.NaN,
+                Invariant($"z[batch, {layer.Pieces}, {layer.Units}] = x[batch, {k}] W[{k}, {n}] + b[{n}]."));
+            w.WriteLine();
+            EmitMaxoutForward(w, layer);
+            w.WriteLine();
+            EmitMaxoutBackward(w, layer);
+            w.WriteLine();
+        }
+        GemmEmitter.EmitTN(w, layer.Name + "BackwardWeights", k, n, Invariant($"dW[{k}, {n}] = x^T[{k}, batch] dz[batch, {n}]."));
+        w.WriteLine();
+        GemmEmitter.EmitColumnSums(w, layer.Name + "BackwardBias", n, Invariant($"db[{n}] = column sums of dz[batch, {n}]."));
+        w.WriteLine();
+        GemmEmitter.EmitNT(w, layer.Name + "BackwardInput", k, n, accumulate: false,
+            Invariant($"dx[batch, {k}] = dz[batch, {n}] W^T[{n}, {k}]: each element a dot product of a dz row and a W row."));
+        w.WriteLine();
+    }
+
+    public static void EmitForwardCall(SourceWriter w, LayerPlan layer, string source, string output, string weights, string bias, bool logits)
+    {
+        if (layer.Kind == LayerKind.Maxout)
+        {
+            string linear = NetworkEmitter.Workspace("ws", layer.LinearWorkspaceOffset);
+            w.WriteLine(Invariant($"{layer.Name}Linear({source}, {weights}, {bias}, {linear}, batch);"));
+            w.WriteLine(Invariant($"{layer.Name}Forward({linear}, {output}, batch);"));
+        }
+        else if (logits)
+        {
+            w.WriteLine(Invariant($"if (logits) {layer.Name}ForwardLogits({source}, {weights}, {bias}, {output}, batch);"));
+            w.WriteLine(Invariant($"else {layer.Name}Forward({source}, {weights}, {bias}, {output}, batch);"));
+        }
+        else
+        {
+            w.WriteLine(Invariant($"{layer.Name}Forward({source}, {weights}, {bias}, {output}, batch);"));
+        }
+    }
+
+    /// <summary>Writes the backward calls; <paramref name="dz"/> holds the gradient of the affine output on entry.</summary>
+    public static void EmitBackwardCalls(SourceWriter w, LayerPlan layer, string source, string dz, string weights, string weightGradient, string biasGradient, string inputGradient, bool isFirst)
+    {
+        w.WriteLine(Invariant($"{layer.Name}BackwardWeights({source}, ref {dz}, {weightGradient}, batch);"));
+        w.WriteLine(Invariant($"{layer.Name}BackwardBias(ref {dz}, {biasGradient}, batch);"));
+        w.WriteLine(Invariant($"{(isFirst ? "if (wantInputGradient) " : "")}{layer.Name}BackwardInput(ref {dz}, {weights}, {inputGradient}, batch);"));
+    }
+
+    private static void EmitMaxoutForward(SourceWriter w, LayerPlan layer)
+    {
+        int u = layer.Units, p = layer.Pieces;
+        w.WriteLine(Invariant($"// y[r, u] = max over the {p} pieces of z[r, piece, u]: piece-major, so each max is over whole vectors."));
+        using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float z, ref float y, int batch)")))
+        {
+            using (w.Block("for (int r = 0; r < batch; r++)"))
+            {
+                w.WriteLine(Invariant($"ref float zr = ref Unsafe.Add(ref z, r * {u * p});"));
+                w.WriteLine(Invariant($"ref float yr = ref Unsafe.Add(ref y, r * {u});"));
+                w.WriteLine("int c = 0;");
+                using (w.Block(Invariant($"for (; c + 8 <= {u}; c += 8)")))
+                {
+                    w.WriteLine("Vector256<float> max = Vector256.LoadUnsafe(ref zr, (nuint)c);");
+                    for (int piece = 1; piece < p; piece++)
+                    {
+                        w.WriteLine(Invariant($"max = Vector256.Max(max, Vector256.LoadUnsafe(ref zr, (nuint)(c + {piece * u})));"));
+                    }
+                    w.WriteLine("max.StoreUnsafe(ref yr, (nuint)c);");
+                }
+                using (w.Block(Invariant($"for (; c < {u}; c++)")))
+                {
+                    w.WriteLine("float max = Unsafe.Add(ref zr, c);");
+                    for (int piece = 1; piece < p; piece++)
+                    {
+                        w.WriteLine(Invariant($"max = MathF.Max(max, Unsafe.Add(ref zr, c + {piece * u}));"));
+                    }
+                    w.WriteLine("Unsafe.Add(ref yr, c) = max;");
+                }
+            }
+        }
+    }
+
+    private static void EmitMaxoutBackward(SourceWriter w, LayerPlan layer)
+    {
+        int u = layer.Units, p = layer.Pieces;
+        w.WriteLine("// The gradient flows only to the winning piece (the first one on ties): dz[r, piece, u] = dy[r, u] if piece won, else 0.");
+        using (w.Block(Invariant($"private static void {layer.Name}Backward(ref float z, ref float dy, ref float dz, int batch)")))
+        {
+            using (w.Block("for (int r = 0; r < batch; r++)"))
+            {
+                w.WriteLine(Invariant($"ref float zr = ref Unsafe.Add(ref z, r * {u * p});"));
+                w.WriteLine(Invariant($"ref float dzr = ref Unsafe.Add(ref dz, r * {u * p});"));
+                using (w.Block(Invariant($"for (int c = 0; c < {u}; c++)")))
+                {
+                    w.WriteLine("int best = 0;");
+                    w.WriteLine("float max = Unsafe.Add(ref zr, c);");
+                    using (w.Block(Invariant($"for (int piece = 1; piece < {p}; piece++)")))
+                    {
+                        w.WriteLine(Invariant($"float v = Unsafe.Add(ref zr, c + piece * {u});"));
+                        using (w.Block("if (v > max)"))
+                        {
+                            w.WriteLine("max = v;");
+                            w.WriteLine("best = piece;");
+                        }
+                    }
+                    w.WriteLine(Invariant($"for (int piece = 0; piece < {p}; piece++) Unsafe.Add(ref dzr, c + piece * {u}) = 0f;"));
+                    w.WriteLine(Invariant($"Unsafe.Add(ref dzr, c + best * {u}) = Unsafe.Add(ref dy, r * {u} + c);"));
+                }
+            }
+        }
+    }
+}

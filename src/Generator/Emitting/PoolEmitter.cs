@@ -1,0 +1,177 @@
+using static System.FormattableString;
+
+namespace NetGen.Generator;
+
+/// <summary>Max, average and global average pooling: per channel, per window; no parameters.</summary>
+internal static class PoolEmitter
+{
+    public static void EmitKernels(SourceWriter w, LayerPlan layer)
+    {
+        ConvGeometry g = layer.Geometry!;
+        w.WriteLine(LayerEmitter.Header(layer));
+        switch (layer.Kind)
+        {
+            case LayerKind.MaxPool2D:
+                EmitMaxPool(w, layer, g);
+                break;
+            case LayerKind.AvgPool2D:
+                EmitAvgPool(w, layer, g);
+                break;
+            default:
+                EmitGlobalAvgPool(w, layer, g);
+                break;
+        }
+    }
+
+    public static void EmitForwardCall(SourceWriter w, LayerPlan layer, string source, string output) =>
+        w.WriteLine(Invariant($"{layer.Name}Forward({source}, {output}, batch);"));
+
+    public static void EmitBackwardCall(SourceWriter w, LayerPlan layer, string source, string output, string dy, string inputGradient, bool isFirst)
+    {
+        string guard = isFirst ? "if (wantInputGradient) " : "";
+        w.WriteLine(layer.Kind == LayerKind.MaxPool2D
+            ? Invariant($"{guard}{layer.Name}Backward({source}, {output}, ref {dy}, {inputGradient}, batch);")
+            : Invariant($"{guard}{layer.Name}Backward(ref {dy}, {inputGradient}, batch);"));
+    }
+
+    private static void EmitMaxPool(SourceWriter w, LayerPlan layer, ConvGeometry g)
+    {
+        w.WriteLine(Invariant($"// y[c, oy, ox] = max over i, j < {g.KernelHeight} of x[c, oy*{g.Stride} + i, ox*{g.Stride} + j]."));
+        using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float x, ref float y, int batch)")))
+        {
+            EmitWindowLoops(w, layer, g, () =>
+            {
+                w.WriteLine("float max = float.NegativeInfinity;");
+                EmitWindow(w, g, "max = MathF.Max(max, Unsafe.Add(ref xc, (iy + i) * " + g.InWidth.ToString(System.Globalization.CultureInfo.InvariantCulture) + " + ix + j));");
+                w.WriteLine("Unsafe.Add(ref yc, oy * " + g.OutWidth.ToString(System.Globalization.CultureInfo.InvariantCulture) + " + ox) = max;");
+            });
+        }
+        w.WriteLine();
+        w.WriteLine("// The gradient of each output goes to the input that won its window (the first one on ties, as in the forward max).");
+        using (w.Block(Invariant($"private static void {layer.Name}Backward(ref float x, ref float y, ref float dy, ref float dx, int batch)")))
+        {
+            w.WriteLine(Invariant($"MemoryMarshal.CreateSpan(ref dx, batch * {layer.InputSize}).Clear();"));
+            EmitWindowLoops(w, layer, g, () =>
+            {
+                w.WriteLine(Invariant($"float max = Unsafe.Add(ref yc, oy * {g.OutWidth} + ox);"));
+                w.WriteLine(Invariant($"ref float dxc = ref Unsafe.Add(ref dx, s * {layer.InputSize} + c * {g.InputPlane});"));
+                w.WriteLine("int winner = -1;");
+                EmitWindow(w, g, Invariant($"if (winner < 0 && Unsafe.Add(ref xc, (iy + i) * {g.InWidth} + ix + j) == max) winner = (iy + i) * {g.InWidth} + ix + j;"));
+                w.WriteLine(Invariant($"if (winner >= 0) Unsafe.Add(ref dxc, winner) += Unsafe.Add(ref dy, s * {layer.OutputSize} + c * {g.OutputPlane} + oy * {g.OutWidth} + ox);"));
+            });
+        }
+        w.WriteLine();
+    }
+
+    private static void EmitAvgPool(SourceWriter w, LayerPlan layer, ConvGeometry g)
+    {
+        string scale = ActivationEmitter.Literal(1f / (g.KernelHeight * g.KernelWidth));
+        w.WriteLine(Invariant($"// y[c, oy, ox] = mean over i, j < {g.KernelHeight} of x[c, oy*{g.Stride} + i, ox*{g.Stride} + j]."));
+        using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float x, ref float y, int batch)")))
+        {
+            EmitWindowLoops(w, layer, g, () =>
+            {
+                w.WriteLine("float sum = 0f;");
+                EmitWindow(w, g, Invariant($"sum += Unsafe.Add(ref xc, (iy + i) * {g.InWidth} + ix + j);"));
+                w.WriteLine(Invariant($"Unsafe.Add(ref yc, oy * {g.OutWidth} + ox) = sum * {scale};"));
+            });
+        }
+        w.WriteLine();
+        w.WriteLine("// Each output spreads its gradient evenly over its window.");
+        using (w.Block(Invariant($"private static void {layer.Name}Backward(ref float dy, ref float dx, int batch)")))
+        {
+            w.WriteLine(Invariant($"MemoryMarshal.CreateSpan(ref dx, batch * {layer.InputSize}).Clear();"));
+            using (w.Block("for (int s = 0; s < batch; s++)"))
+            using (w.Block(Invariant($"for (int c = 0; c < {g.InChannels}; c++)")))
+            {
+                w.WriteLine(Invariant($"ref float dxc = ref Unsafe.Add(ref dx, s * {layer.InputSize} + c * {g.InputPlane});"));
+                w.WriteLine(Invariant($"ref float dyc = ref Unsafe.Add(ref dy, s * {layer.OutputSize} + c * {g.OutputPlane});"));
+                using (w.Block(Invariant($"for (int oy = 0; oy < {g.OutHeight}; oy++)")))
+                using (w.Block(Invariant($"for (int ox = 0; ox < {g.OutWidth}; ox++)")))
+                {
+                    w.WriteLine(Invariant($"float share = Unsafe.Add(ref dyc, oy * {g.OutWidth} + ox) * {scale};"));
+                    w.WriteLine(Invariant($"int iy = oy * {g.Stride}, ix = ox * {g.Stride};"));
+                    EmitWindow(w, g, Invariant($"Unsafe.Add(ref dxc, (iy + i) * {g.InWidth} + ix + j) += share;"));
+                }
+            }
+        }
+        w.WriteLine();
+    }
+
+    private static void EmitGlobalAvgPool(SourceWriter w, LayerPlan layer, ConvGeometry g)
+    {
+        string scale = ActivationEmitter.Literal(1f / g.InputPlane);
+        w.WriteLine(Invariant($"// y[c] = mean of x[c, :, :] over {g.InHeight}x{g.InWidth} pixels."));
+        using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float x, ref float y, int batch)")))
+        {
+            using (w.Block(Invariant($"for (int s = 0; s < batch * {g.InChannels}; s++)")))
+            {
+                w.WriteLine(Invariant($"ref float plane = ref Unsafe.Add(ref x, s * {g.InputPlane});"));
+                EmitVectorSum(w, g.InputPlane);
+                w.WriteLine(Invariant($"Unsafe.Add(ref y, s) = sum * {scale};"));
+            }
+        }
+        w.WriteLine();
+        w.WriteLine("// Every pixel of a channel receives an equal share of that channel's gradient.");
+        using (w.Block(Invariant($"private static void {layer.Name}Backward(ref float dy, ref float dx, int batch)")))
+        {
+            using (w.Block(Invariant($"for (int s = 0; s < batch * {g.InChannels}; s++)")))
+            {
+                w.WriteLine(Invariant($"MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dx, s * {g.InputPlane}), {g.InputPlane}).Fill(Unsafe.Add(ref dy, s) * {scale});"));
+            }
+        }
+        w.WriteLine();
+    }
+
+    private static void EmitVectorSum(SourceWriter w, int n)
+    {
+        int vectorEnd = n / 8 * 8;
+        w.WriteLine("Vector256<float> acc = Vector256<float>.Zero;");
+        if (vectorEnd > 0)
+        {
+            w.WriteLine(Invariant($"for (int i = 0; i < {vectorEnd}; i += 8) acc += Vector256.LoadUnsafe(ref plane, (nuint)i);"));
+        }
+        w.WriteLine("float sum = Vector256.Sum(acc);");
+        if (vectorEnd < n)
+        {
+            w.WriteLine(Invariant($"for (int i = {vectorEnd}; i < {n}; i++) sum += Unsafe.Add(ref plane, i);"));
+        }
+    }
+
+    private static void EmitWindowLoops(SourceWriter w, LayerPlan layer, ConvGeometry g, System.Action body)
+    {
+        using (w.Block("for (int s = 0; s < batch; s++)"))
+        using (w.Block(Invariant($"for (int c = 0; c < {g.InChannels}; c++)")))
+        {
+            w.WriteLine(Invariant($"ref float xc = ref Unsafe.Add(ref x, s * {layer.InputSize} + c * {g.InputPlane});"));
+            w.WriteLine(Invariant($"ref float yc = ref Unsafe.Add(ref y, s * {layer.OutputSize} + c * {g.OutputPlane});"));
+            using (w.Block(Invariant($"for (int oy = 0; oy < {g.OutHeight}; oy++)")))
+            using (w.Block(Invariant($"for (int ox = 0; ox < {g.OutWidth}; ox++)")))
+            {
+                w.WriteLine(Invariant($"int iy = oy * {g.Stride}, ix = ox * {g.Stride};"));
+                body();
+            }
+        }
+    }
+
+    /// <summary>The window's taps, unrolled when small (the common 2x2 and 3x3 windows become straight-line code).</summary>
+    private static void EmitWindow(SourceWriter w, ConvGeometry g, string statement)
+    {
+        if (g.KernelHeight * g.KernelWidth <= 9)
+        {
+            for (int i = 0; i < g.KernelHeight; i++)
+            {
+                for (int j = 0; j < g.KernelWidth; j++)
+                {
+                    w.WriteLine("{ const int i = " + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", j = " + j.ToString(System.Globalization.CultureInfo.InvariantCulture) + "; " + statement + " }");
+                }
+            }
+            return;
+        }
+        using (w.Block(Invariant($"for (int i = 0; i < {g.KernelHeight}; i++)")))
+        using (w.Block(Invariant($"for (int j = 0; j < {g.KernelWidth}; j++)")))
+        {
+            w.WriteLine(statement);
+        }
+    }
+}

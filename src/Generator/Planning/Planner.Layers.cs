@@ -1,0 +1,265 @@
+using System.Collections.Generic;
+using System.Linq;
+using static System.FormattableString;
+
+namespace NetGen.Generator;
+
+/// <summary>Shape inference per layer kind: checks the arguments against the incoming shape and lays out buffers.</summary>
+internal static partial class Planner
+{
+    /// <summary>What planning has laid out so far. Sizes are long so that an impossible network is reported, not wrapped.</summary>
+    private sealed class PlanState(int[] inputShape)
+    {
+        public int[] Shape { get; set; } = inputShape;
+
+        /// <summary>Per-sample workspace offset of the latest layer's output; -1 while that is still the caller's input.</summary>
+        public int LastOutputOffset { get; set; } = -1;
+
+        public long ParameterCount { get; set; }
+
+        public long WorkspacePerSample { get; set; }
+
+        public long DeltaPerSample { get; set; } = 1; // the first layer's input gradient goes straight to the caller's span
+
+        public long ScratchSize { get; set; }
+
+        public long Flops { get; set; }
+
+        public bool IsFirstLayer { get; set; } = true;
+    }
+
+    private static LayerPlan? PlanLayer(LayerSpec layer, int index, string name, PlanState state, List<DiagnosticInfo> diagnostics)
+    {
+        int[] shape = state.Shape;
+        long inputSize = Size(shape);
+        string description = DescribeSpec(layer);
+        int before = diagnostics.Count;
+        void Error(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, LocationInfo? location, params object[] args) =>
+            diagnostics.Add(DiagnosticInfo.Create(descriptor, location, args));
+
+        if (layer.Kind == LayerKind.Flatten)
+        {
+            if (shape.Length == 1)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FlattenHasNoEffect, layer.Location, index, FormatShape(shape)));
+            }
+            return new LayerPlan(index, layer.Kind, name, shape.ToEquatableArray(), new[] { (int)inputSize }.ToEquatableArray(),
+                (int)inputSize, (int)inputSize, 0, 0, ActivationKind.Identity, float.NaN, 0, 0, 0, 0, -1, state.LastOutputOffset, 0);
+        }
+
+        ActivationKind activation = ActivationKind.Identity;
+        float alpha = float.NaN;
+        int[] outputShape;
+        long weightLength = 0, biasLength = 0, flops, linearLength = 0;
+        ConvGeometry? geometry = null;
+        long scratch = 0;
+
+        switch (layer.Kind)
+        {
+            case LayerKind.Dense:
+            case LayerKind.Maxout:
+            {
+                if (layer.Units < 1)
+                {
+                    Error(DiagnosticDescriptors.InvalidLayerSize, layer.UnitsLocation, index, description, "units", 1, layer.Units);
+                }
+                if (layer.Kind == LayerKind.Maxout && layer.Pieces < 2)
+                {
+                    Error(DiagnosticDescriptors.InvalidLayerSize, layer.PiecesLocation, index, description, "pieces", 2, layer.Pieces);
+                }
+                if (shape.Length != 1)
+                {
+                    Error(DiagnosticDescriptors.DenseNeedsFlatTensor, layer.Location, index, description, FormatShape(shape));
+                }
+                if (layer.Kind == LayerKind.Dense)
+                {
+                    CheckActivation(layer, index, description, diagnostics, out activation, out alpha);
+                }
+                int units = System.Math.Max(layer.Units, 1);
+                long linear = (long)units * (layer.Kind == LayerKind.Maxout ? System.Math.Max(layer.Pieces, 2) : 1);
+                weightLength = inputSize * linear;
+                biasLength = linear;
+                linearLength = layer.Kind == LayerKind.Maxout ? linear : 0;
+                flops = 2 * inputSize * linear;
+                outputShape = new[] { units };
+                break;
+            }
+            case LayerKind.Conv2D:
+            {
+                if (layer.Units < 1)
+                {
+                    Error(DiagnosticDescriptors.InvalidLayerSize, layer.UnitsLocation, index, description, "filters", 1, layer.Units);
+                }
+                if (layer.KernelHeight < 1 || layer.KernelWidth < 1)
+                {
+                    Error(DiagnosticDescriptors.InvalidLayerSize, layer.KernelLocation, index, description, "the kernel size", 1, System.Math.Min(layer.KernelHeight, layer.KernelWidth));
+                }
+                CheckActivation(layer, index, description, diagnostics, out activation, out alpha);
+                geometry = PlanWindow(layer, index, description, shape, outChannels: layer.Units, diagnostics);
+                if (geometry is null || diagnostics.Count > before)
+                {
+                    return Failed(diagnostics, before, state, shape);
+                }
+                weightLength = (long)geometry.OutChannels * geometry.PatchSize;
+                biasLength = layer.Bias ? geometry.OutChannels : 0;
+                flops = 2L * geometry.OutChannels * geometry.PatchSize * geometry.OutputPlane;
+                // im2col matrix and its gradient, [patch, output pixels] each, for one sample at a time.
+                scratch = geometry.IsPointwise ? 0 : 2L * geometry.PatchSize * geometry.OutputPlane;
+                outputShape = new[] { geometry.OutChannels, geometry.OutHeight, geometry.OutWidth };
+                break;
+            }
+            case LayerKind.MaxPool2D:
+            case LayerKind.AvgPool2D:
+            {
+                if (layer.KernelHeight < 1)
+                {
+                    Error(DiagnosticDescriptors.InvalidLayerSize, layer.KernelLocation, index, description, "the window size", 1, layer.KernelHeight);
+                    return Failed(diagnostics, before, state, shape);
+                }
+                geometry = PlanWindow(layer with { Stride = layer.Stride == 0 ? layer.KernelHeight : layer.Stride, Padding = 0, Dilation = 1 },
+                    index, description, shape, outChannels: shape.Length == 3 ? shape[0] : 1, diagnostics);
+                if (geometry is null || diagnostics.Count > before)
+                {
+                    return Failed(diagnostics, before, state, shape);
+                }
+                flops = (long)geometry.OutChannels * geometry.OutputPlane * geometry.KernelHeight * geometry.KernelWidth;
+                outputShape = new[] { geometry.OutChannels, geometry.OutHeight, geometry.OutWidth };
+                break;
+            }
+            default: // GlobalAvgPool
+            {
+                if (shape.Length != 3)
+                {
+                    Error(DiagnosticDescriptors.NeedsImageInput, layer.Location, index, description, FormatShape(shape));
+                    return Failed(diagnostics, before, state, shape);
+                }
+                geometry = new ConvGeometry(shape[0], shape[1], shape[2], shape[0], 1, 1, shape[1], shape[2], 1, 0, 0, 1);
+                flops = inputSize;
+                outputShape = new[] { shape[0] };
+                break;
+            }
+        }
+        if (diagnostics.Skip(before).Any(d => d.Descriptor.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error))
+        {
+            return Failed(diagnostics, before, state, outputShape);
+        }
+
+        long outputSize = Size(outputShape);
+        long weightOffset = state.ParameterCount;
+        long biasOffset = weightOffset + weightLength;
+        state.ParameterCount = biasOffset + biasLength;
+        long linearOffset = -1;
+        if (linearLength > 0)
+        {
+            linearOffset = state.WorkspacePerSample;
+            state.WorkspacePerSample += linearLength;
+        }
+        long outputOffset = state.WorkspacePerSample;
+        state.WorkspacePerSample += outputSize;
+        state.DeltaPerSample = System.Math.Max(state.DeltaPerSample, System.Math.Max(outputSize, linearLength));
+        if (!state.IsFirstLayer)
+        {
+            state.DeltaPerSample = System.Math.Max(state.DeltaPerSample, inputSize);
+        }
+        state.IsFirstLayer = false;
+        state.ScratchSize = System.Math.Max(state.ScratchSize, scratch);
+        state.Flops += flops;
+        if (state.ParameterCount > MaxSize || state.WorkspacePerSample > MaxSize || scratch > MaxSize || inputSize > MaxSize)
+        {
+            return null; // reported once for the whole network
+        }
+
+        return new LayerPlan(index, layer.Kind, name, shape.ToEquatableArray(), outputShape.ToEquatableArray(),
+            (int)inputSize, (int)outputSize, layer.Kind == LayerKind.Conv2D ? layer.Units : outputShape[0], layer.Kind == LayerKind.Maxout ? layer.Pieces : 1,
+            activation, alpha, (int)weightOffset, (int)weightLength, (int)biasOffset, (int)biasLength, (int)linearOffset, (int)outputOffset, flops, geometry);
+    }
+
+    /// <summary>The output geometry of a sliding window (convolution or pooling), with its diagnostics.</summary>
+    private static ConvGeometry? PlanWindow(LayerSpec layer, int index, string description, int[] shape, int outChannels, List<DiagnosticInfo> diagnostics)
+    {
+        if (shape.Length != 3)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NeedsImageInput, layer.Location, index, description, FormatShape(shape)));
+            return null;
+        }
+        bool valid = true;
+        if (layer.Stride < 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidWindowArgument, layer.StrideLocation, index, description, "stride", "at least 1", layer.Stride));
+            valid = false;
+        }
+        if (layer.Dilation < 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidWindowArgument, layer.DilationLocation, index, description, "dilation", "at least 1", layer.Dilation));
+            valid = false;
+        }
+        if (layer.Padding < 0 && layer.Padding != SamePadding)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidWindowArgument, layer.PaddingLocation, index, description, "padding", "at least 0 (or ConvPadding.Same)", layer.Padding));
+            valid = false;
+        }
+        if (!valid || layer.KernelHeight < 1 || layer.KernelWidth < 1)
+        {
+            return null;
+        }
+
+        int c = shape[0], h = shape[1], w = shape[2];
+        int effectiveHeight = layer.Dilation * (layer.KernelHeight - 1) + 1, effectiveWidth = layer.Dilation * (layer.KernelWidth - 1) + 1;
+        int padHeight = layer.Padding, padWidth = layer.Padding;
+        if (layer.Padding == SamePadding)
+        {
+            if (layer.Stride != 1 || (effectiveHeight - 1) % 2 != 0 || (effectiveWidth - 1) % 2 != 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SamePaddingUnsupported, layer.PaddingLocation, index, description,
+                    Invariant($"{effectiveHeight}x{effectiveWidth}"), layer.Stride));
+                return null;
+            }
+            padHeight = (effectiveHeight - 1) / 2;
+            padWidth = (effectiveWidth - 1) / 2;
+        }
+        bool pooling = layer.Kind != LayerKind.Conv2D;
+        if (effectiveHeight > h + 2 * padHeight || effectiveWidth > w + 2 * padWidth)
+        {
+            diagnostics.Add(pooling
+                ? DiagnosticInfo.Create(DiagnosticDescriptors.PoolWindowTooLarge, layer.KernelLocation, index, description, layer.KernelHeight, FormatShape(shape))
+                : DiagnosticInfo.Create(DiagnosticDescriptors.KernelTooLarge, layer.KernelLocation, index, description,
+                    Invariant($"{effectiveHeight}x{effectiveWidth}"), Invariant($"{h + 2 * padHeight}x{w + 2 * padWidth}"), FormatShape(shape), padHeight == padWidth ? padHeight.ToString(System.Globalization.CultureInfo.InvariantCulture) : Invariant($"{padHeight}x{padWidth}")));
+            return null;
+        }
+        int spanHeight = h + 2 * padHeight - effectiveHeight, spanWidth = w + 2 * padWidth - effectiveWidth;
+        if (spanHeight % layer.Stride != 0 || spanWidth % layer.Stride != 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StrideLeavesInputUncovered, layer.StrideLocation, index, description, layer.Stride,
+                spanHeight % layer.Stride, spanWidth % layer.Stride, FormatShape(shape)));
+        }
+        return new ConvGeometry(c, h, w, outChannels, spanHeight / layer.Stride + 1, spanWidth / layer.Stride + 1,
+            layer.KernelHeight, layer.KernelWidth, layer.Stride, padHeight, padWidth, layer.Dilation);
+    }
+
+    /// <summary>After an error: skip the layer but keep planning with a plausible shape, so later layers still get checked.</summary>
+    private static LayerPlan? Failed(List<DiagnosticInfo> diagnostics, int before, PlanState state, int[] nextShape)
+    {
+        state.Shape = nextShape;
+        return null;
+    }
+
+    private const int SamePadding = -1; // NetGen.ConvPadding.Same
+
+    /// <summary>The prefix of a layer's generated members: Dense1Weights, Conv2Bias, MaxPool1Forward, ...</summary>
+    private static string ShortName(LayerKind kind) => kind switch
+    {
+        LayerKind.Conv2D => "Conv",
+        LayerKind.MaxPool2D => "MaxPool",
+        LayerKind.AvgPool2D => "AvgPool",
+        _ => kind.ToString(),
+    };
+
+    private static string DescribeSpec(LayerSpec layer) => layer.Kind switch
+    {
+        LayerKind.Dense => Invariant($"Dense({layer.Units})"),
+        LayerKind.Maxout => Invariant($"Maxout({layer.Units}, {layer.Pieces})"),
+        LayerKind.Conv2D => Invariant($"Conv2D({layer.Units}, {layer.KernelHeight}x{layer.KernelWidth})"),
+        LayerKind.MaxPool2D or LayerKind.AvgPool2D => Invariant($"{layer.Kind}({layer.KernelHeight})"),
+        _ => layer.Kind.ToString(),
+    };
+}
