@@ -93,18 +93,24 @@ public sealed record TorchDense(int Units, Activation Activation = Activation.Id
         return F.linear(x, weight.t(), bias);
     }
 
-    public Tensor Activate(Tensor z) => Activation switch
+    public Tensor Activate(Tensor z) => TorchActivation.Apply(z, Activation, Alpha);
+}
+
+/// <summary>NetGen's element-wise activations in torch, for any layer that declares <c>Activation</c> and <c>Alpha</c>.</summary>
+public static class TorchActivation
+{
+    public static Tensor Apply(Tensor z, Activation activation, float alpha) => activation switch
     {
         Activation.Identity => z,
         Activation.Sigmoid => F.sigmoid(z),
         Activation.Tanh => F.tanh(z),
         Activation.ReLU => F.relu(z),
         // NetGen's defaults when Alpha is not set: slope 0.01 (torch's default too) and ELU alpha 1.
-        Activation.LeakyReLU => F.leaky_relu(z, float.IsNaN(Alpha) ? 0.01 : Alpha),
-        Activation.ELU => F.elu(z, float.IsNaN(Alpha) ? 1.0 : Alpha),
+        Activation.LeakyReLU => F.leaky_relu(z, float.IsNaN(alpha) ? 0.01 : alpha),
+        Activation.ELU => F.elu(z, float.IsNaN(alpha) ? 1.0 : alpha),
         // torch returns x itself above its threshold 20, where ln(1 + e^x) - x < 2.1e-9: below float32 resolution.
         Activation.Softplus => F.softplus(z),
-        _ => throw new NotSupportedException($"No torch reference for {Activation}."),
+        _ => throw new NotSupportedException($"No torch reference for {activation}."),
     };
 }
 
