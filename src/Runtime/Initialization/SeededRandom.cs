@@ -25,6 +25,31 @@ public struct SeededRandom
         }
     }
 
+    /// <summary>
+    /// The complete 128-bit state of the generator (its four 32-bit words, the first in the lowest bits). A generator
+    /// recreated from it with <see cref="FromState"/> continues with exactly the same sequence, which is how checkpoints
+    /// make a resumed run's shuffling and augmentation identical to an uninterrupted run's.
+    /// </summary>
+    public readonly UInt128 State => new(((ulong)_s3 << 32) | _s2, ((ulong)_s1 << 32) | _s0);
+
+    /// <summary>Recreates a generator from a <see cref="State"/>.</summary>
+    /// <param name="state">A state read from <see cref="State"/>; never zero (the one state xoshiro cannot leave).</param>
+    /// <exception cref="ArgumentException"><paramref name="state"/> is zero, so it cannot have come from a generator.</exception>
+    public static SeededRandom FromState(UInt128 state)
+    {
+        if (state == UInt128.Zero)
+        {
+            throw new ArgumentException("A generator state cannot be zero (xoshiro128** would only ever return 0); it was not read from a SeededRandom.", nameof(state));
+        }
+        ulong low = (ulong)state, high = (ulong)(state >> 64);
+        SeededRandom random = default;
+        random._s0 = (uint)low;
+        random._s1 = (uint)(low >> 32);
+        random._s2 = (uint)high;
+        random._s3 = (uint)(high >> 32);
+        return random;
+    }
+
     /// <summary>The next 32 random bits.</summary>
     public uint NextUInt32()
     {

@@ -10,4 +10,11 @@ namespace NetGen;
 /// </param>
 /// <param name="Validation">The loss and accuracy on the validation set after the epoch, if one was given.</param>
 /// <param name="Elapsed">The wall-clock time of the epoch, validation included.</param>
-public sealed record EpochResult(int Epoch, double TrainLoss, EvaluationResult? Validation, TimeSpan Elapsed);
+public sealed record EpochResult(int Epoch, double TrainLoss, EvaluationResult? Validation, TimeSpan Elapsed)
+{
+    /// <summary>The learning rate of the epoch's last update.</summary>
+    public float LearningRate { get; init; }
+
+    /// <summary>The number of optimizer updates made in the run up to the end of this epoch.</summary>
+    public long Step { get; init; }
+}

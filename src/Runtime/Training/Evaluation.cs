@@ -93,6 +93,9 @@ public static class Evaluation
         return new EvaluationResult(computeLoss ? lossSum / data.Count : double.NaN, accuracy, data.Count);
     }
 
+    /// <summary>Whether <see cref="Evaluate"/> measures an accuracy for <paramref name="model"/> (false for a regression loss).</summary>
+    internal static bool HasAccuracy(INetwork model) => RuleFor(model) != AccuracyRule.None;
+
     private static AccuracyRule RuleFor(INetwork model)
     {
         if (model.TargetSize == 1 && model.OutputSize > 1)

@@ -7,26 +7,33 @@ namespace NetGen;
 
 /// <summary>
 /// Trains any <see cref="INetwork"/> by mini-batch gradient descent: per epoch a seeded shuffle of the samples, then per
-/// batch a training step of the model and an update by the optimizer. Runs are deterministic: the same options, data,
-/// initial parameters and optimizer settings give bit-identical parameters.
+/// batch an optional augmentation, a training step of the model, optional gradient clipping, and an update by the
+/// optimizer at the rate of an optional schedule; after each epoch an optional validation, early-stopping check, log
+/// line and checkpoint. Runs are deterministic: the same options, data, initial parameters and optimizer settings give
+/// bit-identical parameters, and a run resumed from a checkpoint (<see cref="Resume"/>) gives the same bits as the run
+/// that was never interrupted.
 /// </summary>
 public sealed class Trainer
 {
+    // Offsets the augmentation generator's seed from the shuffling generator's, so the two streams are independent.
+    private const long AugmentationSeedOffset = 0x5DEECE66DL;
+
     /// <summary>Creates a trainer.</summary>
-    /// <param name="options">How to iterate over the data.</param>
+    /// <param name="options">How to run.</param>
     public Trainer(TrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
     }
 
-    /// <summary>How the trainer iterates over the data.</summary>
+    /// <summary>How the trainer runs.</summary>
     public TrainerOptions Options { get; }
 
     /// <summary>
-    /// Trains <paramref name="model"/> from its current parameters for <see cref="TrainerOptions.Epochs"/> epochs. Every
-    /// sample is used once per epoch; the last batch holds the remainder. After the first batch a step allocates nothing
-    /// (without <paramref name="progress"/>; a progress handler may allocate in its own code).
+    /// Trains <paramref name="model"/> from its current parameters for <see cref="TrainerOptions.Epochs"/> epochs (fewer if
+    /// early stopping ends the run). Every sample is used once per epoch; the last batch holds the remainder. After the
+    /// first batch a step allocates nothing (without <paramref name="progress"/>; a progress handler may allocate in its
+    /// own code). The schedule's step counter starts at 0, whatever the optimizer's own <see cref="IOptimizer.StepCount"/>.
     /// </summary>
     /// <param name="model">The model to train; its parameters are updated in place.</param>
     /// <param name="optimizer">Updates <see cref="INetwork.Parameters"/> from <see cref="INetwork.Gradients"/> after each step.</param>
@@ -35,8 +42,8 @@ public sealed class Trainer
     /// <param name="progress">Receives a report after every batch and at the end of every epoch.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
     /// <returns>The result of every epoch.</returns>
-    /// <exception cref="ArgumentException">A dataset is empty or does not fit the model.</exception>
-    /// <exception cref="TrainingDivergedException">A training step returned a NaN or infinite loss.</exception>
+    /// <exception cref="ArgumentException">A dataset is empty or does not fit the model, or an option needs a validation set.</exception>
+    /// <exception cref="TrainingDivergedException">A training step returned a NaN or infinite loss or gradient norm.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public TrainingHistory Fit(
         INetwork model,
@@ -45,6 +52,83 @@ public sealed class Trainer
         Dataset? validation = null,
         IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default)
+    {
+        Validate(model, optimizer, train, validation);
+        var start = new TrainerState(
+            completedEpochs: 0, step: 0, train.Count, Options.BatchSize,
+            new SeededRandom(Options.Seed).State, new SeededRandom(unchecked(Options.Seed + AugmentationSeedOffset)).State);
+        return Run(model, optimizer, train, validation, start, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Continues a run from a checkpoint that the trainer saved (<see cref="TrainerOptions.CheckpointPath"/>) or that was
+    /// captured with <see cref="Checkpoint.Capture"/> from a <see cref="TrainingHistory.State"/>: restores the parameters,
+    /// the optimizer state and the trainer state, and trains epochs <c>CompletedEpochs + 1</c> to
+    /// <see cref="TrainerOptions.Epochs"/>. With the same options, data and optimizer settings the result is
+    /// bit-identical to a run that was never interrupted.
+    /// </summary>
+    /// <param name="checkpoint">A checkpoint with optimizer and trainer state, of <paramref name="model"/>'s architecture.</param>
+    /// <param name="model">The model to train; its parameters are replaced by the checkpoint's.</param>
+    /// <param name="optimizer">An optimizer of the kind and settings the checkpoint's state came from.</param>
+    /// <param name="train">The same training set as the interrupted run.</param>
+    /// <param name="validation">If given, evaluated after every epoch.</param>
+    /// <param name="progress">Receives a report after every batch and at the end of every epoch.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
+    /// <returns>The results of the epochs trained by this call.</returns>
+    /// <exception cref="ArgumentException">
+    /// The checkpoint lacks optimizer or trainer state, belongs to another architecture, optimizer or training set, has
+    /// already trained <see cref="TrainerOptions.Epochs"/> epochs, or its run stopped early.
+    /// </exception>
+    /// <exception cref="TrainingDivergedException">A training step returned a NaN or infinite loss or gradient norm.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public TrainingHistory Resume(
+        Checkpoint checkpoint,
+        INetwork model,
+        IOptimizer optimizer,
+        Dataset train,
+        Dataset? validation = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        Validate(model, optimizer, train, validation);
+        TrainerState state = checkpoint.TrainerState ?? throw new ArgumentException(
+            "The checkpoint holds no trainer state, so there is no run to resume. Load its parameters with Checkpoint.Restore " +
+            "and start a new run with Fit, or resume from a checkpoint the trainer saved (TrainerOptions.CheckpointPath).", nameof(checkpoint));
+        if (checkpoint.OptimizerState is null)
+        {
+            throw new ArgumentException(
+                "The checkpoint holds no optimizer state, so the run cannot continue exactly. Resume from a checkpoint the trainer " +
+                "saved (TrainerOptions.CheckpointPath), or load the parameters with Checkpoint.Restore and start a new run with Fit.", nameof(checkpoint));
+        }
+        if (state.SampleCount != train.Count || state.BatchSize != Options.BatchSize)
+        {
+            throw new ArgumentException(
+                $"The checkpoint's run trained on {state.SampleCount} samples in batches of {state.BatchSize}, but this one has " +
+                $"{train.Count} samples in batches of {Options.BatchSize}. Resume with the same training set and batch size.", nameof(train));
+        }
+        if (state.EarlyStopping is { Stopped: true } stopped)
+        {
+            throw new ArgumentException(
+                $"The checkpoint's run stopped early after epoch {state.CompletedEpochs} (no improvement since epoch {stopped.BestEpoch}), " +
+                "so there is nothing to resume. Start a new run with Fit to train further.", nameof(checkpoint));
+        }
+        if (state.CompletedEpochs >= Options.Epochs)
+        {
+            throw new ArgumentException(
+                $"The checkpoint's run has already trained {state.CompletedEpochs} epochs, and Epochs is {Options.Epochs}. " +
+                "Epochs counts the whole run when resuming: set it above the checkpoint's epochs to train further.", nameof(checkpoint));
+        }
+        if (Options.EarlyStopping is not null && state.EarlyStopping is null)
+        {
+            throw new ArgumentException(
+                "Early stopping is on, but the checkpoint's run did not use it, so its bookkeeping is missing. Resume with the options of the saved run.", nameof(checkpoint));
+        }
+        checkpoint.Restore(model, optimizer);
+        return Run(model, optimizer, train, validation, state, progress, cancellationToken);
+    }
+
+    private void Validate(INetwork model, IOptimizer optimizer, Dataset train, Dataset? validation)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -60,19 +144,44 @@ public sealed class Trainer
                 $"The model's Gradients ({model.Gradients.Length} floats) must have the layout of its Parameters ({model.Parameters.Length}).",
                 nameof(model));
         }
+        if (Options.EarlyStopping is { Monitor: not EarlyStoppingMetric.TrainLoss } early && validation is null)
+        {
+            throw new ArgumentException(
+                $"Early stopping monitors {early.Monitor}, which needs a validation set: pass one, or monitor EarlyStoppingMetric.TrainLoss.",
+                nameof(validation));
+        }
+        if (Options.EarlyStopping is { Monitor: EarlyStoppingMetric.ValidationAccuracy } && !Evaluation.HasAccuracy(model))
+        {
+            throw new ArgumentException(
+                $"Early stopping monitors ValidationAccuracy, but the model's loss ({model.Loss}) is a regression loss, which has no accuracy. Monitor ValidationLoss instead.",
+                nameof(model));
+        }
+    }
 
+    private TrainingHistory Run(
+        INetwork model, IOptimizer optimizer, Dataset train, Dataset? validation, TrainerState start,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
         int count = train.Count;
         int batchSize = Math.Min(Options.BatchSize, count);
         int batchCount = (count + batchSize - 1) / batchSize;
         int[] order = new int[count];
         float[] inputs = new float[batchSize * train.InputSize];
         float[] targets = new float[batchSize * train.TargetSize];
+        ILearningRateSchedule? schedule = Options.LearningRateSchedule;
+        IAugmentation? augmentation = Options.Augmentation;
+        float? maxGradientNorm = Options.MaxGradientNorm;
 
-        // One generator for the whole run: each epoch's order follows from the seed and the epochs before it.
-        var random = new SeededRandom(Options.Seed);
-        var epochs = new List<EpochResult>(Options.Epochs);
+        // One generator per purpose for the whole run: each epoch's order follows from the seed and the epochs before it.
+        SeededRandom shuffleRandom = SeededRandom.FromState(start.ShuffleRandomState);
+        SeededRandom augmentationRandom = SeededRandom.FromState(start.AugmentationRandomState);
+        long step = start.Step;
+        var stopping = Options.EarlyStopping is null ? null : new EarlyStoppingTracker(Options.EarlyStopping, start.EarlyStopping, model.Parameters.Length);
+        using var log = Options.LogPath is null ? null : new TrainingLog(Options.LogPath);
+        var epochs = new List<EpochResult>(Options.Epochs - start.CompletedEpochs);
+        TrainerState state = start;
 
-        for (int epoch = 1; epoch <= Options.Epochs; epoch++)
+        for (int epoch = start.CompletedEpochs + 1; epoch <= Options.Epochs; epoch++)
         {
             long startTime = Stopwatch.GetTimestamp();
             for (int i = 0; i < order.Length; i++)
@@ -81,7 +190,7 @@ public sealed class Trainer
             }
             if (Options.Shuffle)
             {
-                random.Shuffle(order.AsSpan());
+                shuffleRandom.Shuffle(order.AsSpan());
             }
 
             double lossSum = 0;
@@ -89,16 +198,31 @@ public sealed class Trainer
             for (int batch = 0; batch < batchCount; batch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                int start = batch * batchSize;
-                int n = Math.Min(batchSize, count - start);
-                train.CopyBatch(order, start, n, inputs, targets);
+                int first = batch * batchSize;
+                int n = Math.Min(batchSize, count - first);
+                train.CopyBatch(order, first, n, inputs, targets);
+                Span<float> batchInputs = inputs.AsSpan(0, n * train.InputSize);
+                augmentation?.Apply(batchInputs, n, ref augmentationRandom);
+                if (schedule is not null)
+                {
+                    optimizer.LearningRate = schedule.GetLearningRate(step);
+                }
 
-                float loss = model.TrainStep(inputs.AsSpan(0, n * train.InputSize), targets.AsSpan(0, n * train.TargetSize), n);
+                float loss = model.TrainStep(batchInputs, targets.AsSpan(0, n * train.TargetSize), n);
                 if (!float.IsFinite(loss))
                 {
                     throw new TrainingDivergedException(epoch, batch + 1, batchCount, loss);
                 }
+                if (maxGradientNorm is float maxNorm)
+                {
+                    float norm = GradientClipping.ClipByNorm(model.Gradients, maxNorm);
+                    if (!float.IsFinite(norm))
+                    {
+                        throw new TrainingDivergedException(epoch, batch + 1, batchCount, loss, norm);
+                    }
+                }
                 optimizer.Step(model.Parameters, model.Gradients);
+                step++;
 
                 // Weighted by batch size so that a small last batch counts per sample, not as much as a full one.
                 lossSum += (double)loss * n;
@@ -107,10 +231,32 @@ public sealed class Trainer
             }
 
             EvaluationResult? validationResult = validation is null ? null : Evaluation.Evaluate(model, validation, batchSize);
-            var result = new EpochResult(epoch, lossSum / seen, validationResult, Stopwatch.GetElapsedTime(startTime));
+            var result = new EpochResult(epoch, lossSum / seen, validationResult, Stopwatch.GetElapsedTime(startTime))
+            {
+                LearningRate = optimizer.LearningRate,
+                Step = step,
+            };
             epochs.Add(result);
+            stopping?.Update(result, model.Parameters);
+            state = new TrainerState(epoch, step, count, Options.BatchSize, shuffleRandom.State, augmentationRandom.State, stopping?.ToState());
+            log?.Write(result);
+
+            bool last = epoch == Options.Epochs || stopping is { Stopped: true };
+            if (Options.CheckpointPath is not null && (last || epoch % Options.CheckpointInterval == 0))
+            {
+                Checkpoint.Capture(model, optimizer, state).Save(Options.CheckpointPath);
+            }
             progress?.Report(new TrainingProgress(epoch, Options.Epochs, batchCount, batchCount, result.TrainLoss, result));
+            if (last)
+            {
+                break;
+            }
         }
-        return new TrainingHistory(epochs);
+
+        if (stopping is not null && Options.EarlyStopping!.RestoreBestWeights)
+        {
+            stopping.RestoreBest(model.Parameters, epochs[^1].Epoch);
+        }
+        return new TrainingHistory(epochs, state, stopping?.Stopped ?? false, stopping?.BestEpoch);
     }
 }

@@ -24,6 +24,26 @@ public sealed class TrainingDivergedException : Exception
         Loss = loss;
     }
 
+    /// <summary>Creates the exception for a batch whose loss was finite but whose gradient norm was not.</summary>
+    /// <param name="epoch">The epoch, numbered from 1.</param>
+    /// <param name="batch">The batch, numbered from 1.</param>
+    /// <param name="batchCount">The number of batches per epoch.</param>
+    /// <param name="loss">The loss the training step returned.</param>
+    /// <param name="gradientNorm">The global L2 norm of the gradients (NaN or infinite).</param>
+    public TrainingDivergedException(int epoch, int batch, int batchCount, float loss, float gradientNorm)
+        : base(string.Create(CultureInfo.InvariantCulture,
+            $"Training diverged at epoch {epoch}, batch {batch} of {batchCount}: the gradient norm is {gradientNorm} (the loss was {loss}). ") +
+            "Lower the learning rate (by 10x is a good first try), and check the data for NaN or infinite values.")
+    {
+        Epoch = epoch;
+        Batch = batch;
+        Loss = loss;
+        GradientNorm = gradientNorm;
+    }
+
+    /// <summary>The global gradient norm if it was the non-finite quantity; otherwise <see cref="float.NaN"/> (not measured).</summary>
+    public float GradientNorm { get; } = float.NaN;
+
     /// <summary>The epoch in which training diverged, numbered from 1.</summary>
     public int Epoch { get; }
 

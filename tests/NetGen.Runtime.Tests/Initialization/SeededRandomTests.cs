@@ -89,4 +89,27 @@ public sealed class SeededRandomTests
         Assert.NotEqual(Enumerable.Range(0, 50), a);
         Assert.Equal(Enumerable.Range(0, 50), a.Order());
     }
+
+    [Fact]
+    public void A_generator_recreated_from_its_state_continues_the_same_sequence()
+    {
+        var random = new SeededRandom(42);
+        for (int i = 0; i < 7; i++)
+        {
+            random.NextUInt32();
+        }
+        SeededRandom copy = SeededRandom.FromState(random.State);
+
+        Assert.Equal(random.State, copy.State);
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.Equal(random.NextUInt32(), copy.NextUInt32());
+        }
+    }
+
+    [Fact]
+    public void A_zero_state_is_rejected()
+    {
+        Assert.Throws<ArgumentException>(() => SeededRandom.FromState(UInt128.Zero));
+    }
 }

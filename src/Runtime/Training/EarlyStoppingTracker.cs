@@ -1,0 +1,75 @@
+using System;
+
+namespace NetGen;
+
+/// <summary>The per-run bookkeeping of <see cref="EarlyStopping"/>: the best value, its epoch and parameters, and the wait.</summary>
+internal sealed class EarlyStoppingTracker
+{
+    private readonly EarlyStopping _options;
+    private readonly float[]? _bestParameters;
+    private double _best;
+    private int _wait;
+
+    public EarlyStoppingTracker(EarlyStopping options, EarlyStoppingState? resumed, int parameterCount)
+    {
+        _options = options;
+        _best = options.Minimizes ? double.PositiveInfinity : double.NegativeInfinity;
+        if (options.RestoreBestWeights)
+        {
+            _bestParameters = new float[parameterCount];
+        }
+        if (resumed is not null)
+        {
+            _best = resumed.BestValue;
+            BestEpoch = resumed.BestEpoch;
+            _wait = resumed.EpochsWithoutImprovement;
+            Stopped = resumed.Stopped;
+            if (_bestParameters is not null && resumed.BestParameters is float[] saved)
+            {
+                if (saved.Length != parameterCount)
+                {
+                    throw new ArgumentException(
+                        $"The checkpoint's best parameters hold {saved.Length} values, but the model has {parameterCount}.", "checkpoint");
+                }
+                saved.CopyTo(_bestParameters, 0);
+            }
+        }
+    }
+
+    public int BestEpoch { get; private set; }
+
+    public bool Stopped { get; private set; }
+
+    public void Update(EpochResult result, ReadOnlySpan<float> parameters)
+    {
+        double value = _options.Monitor switch
+        {
+            EarlyStoppingMetric.ValidationLoss => result.Validation!.Value.Loss,
+            EarlyStoppingMetric.ValidationAccuracy => result.Validation!.Value.Accuracy,
+            _ => result.TrainLoss,
+        };
+        if (_options.Improves(value, _best))
+        {
+            _best = value;
+            BestEpoch = result.Epoch;
+            _wait = 0;
+            parameters.CopyTo(_bestParameters);
+        }
+        else if (++_wait >= _options.Patience)
+        {
+            Stopped = true;
+        }
+    }
+
+    /// <summary>Copies the best epoch's parameters into <paramref name="parameters"/>, unless the last epoch was the best.</summary>
+    public void RestoreBest(Span<float> parameters, int lastEpoch)
+    {
+        if (_bestParameters is not null && BestEpoch > 0 && BestEpoch != lastEpoch)
+        {
+            _bestParameters.CopyTo(parameters);
+        }
+    }
+
+    public EarlyStoppingState ToState() =>
+        new(_best, BestEpoch, _wait, Stopped, BestEpoch > 0 ? (float[]?)_bestParameters?.Clone() : null);
+}
