@@ -133,6 +133,21 @@ public sealed class LearningTests
         }
     }
 
+    [Fact]
+    public void ForwardAll_exposes_every_layer_output_and_ends_with_the_network_output()
+    {
+        var model = new TinyLeNet();
+        var (inputs, _) = GradientCase.Data(model, 1, seed: 4);
+        var activations = new float[TinyLeNet.ActivationCount];
+        model.ForwardAll(inputs, activations);
+        var output = new float[TinyLeNet.OutputSize];
+        model.Forward(inputs, output);
+        Assert.Equal(output, activations.AsSpan(TinyLeNet.Dense1OutputOffset, TinyLeNet.OutputSize).ToArray());
+        // The first pooling layer is the max of 2x2 windows of the first convolution's ReLU output.
+        float expected = new[] { 0, 1, 12, 13 }.Max(i => activations[TinyLeNet.Conv1OutputOffset + i]);
+        Assert.Equal(expected, activations[TinyLeNet.MaxPool1OutputOffset]);
+    }
+
     private static double[] SolveNormalEquations(float[] x, float[] y, int samples, int features)
     {
         int n = features + 1;

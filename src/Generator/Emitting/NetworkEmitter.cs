@@ -90,6 +90,15 @@ internal static class NetworkEmitter
         w.WriteLine(Invariant($"/// <summary>Hash of the architecture <c>{plan.Canonical}</c>; checkpoints carry it.</summary>"));
         w.WriteLine(Invariant($"public const string Fingerprint = \"{plan.Fingerprint}\";"));
         w.WriteLine();
+        w.WriteLine("/// <summary>Floats of one sample's layer outputs, as <see cref=\"ForwardAll\"/> writes them.</summary>");
+        w.WriteLine(Invariant($"public const int ActivationCount = {plan.WorkspacePerSample};"));
+        w.WriteLine();
+        foreach (LayerPlan layer in plan.Layers.Where(l => l.HasCode))
+        {
+            w.WriteLine(Invariant($"/// <summary>Where layer {layer.Index} ({Planner.Describe(layer)}, output {Planner.FormatShape(layer.OutputShape)}) starts in <see cref=\"ForwardAll\"/>'s activations.</summary>"));
+            w.WriteLine(Invariant($"public const int {layer.Name}OutputOffset = {layer.OutputWorkspaceOffset};"));
+            w.WriteLine();
+        }
         w.WriteLine("// Floats per sample of the activation workspace (every layer's stored outputs) and of each gradient buffer.");
         w.WriteLine(Invariant($"private const int WorkspacePerSample = {plan.WorkspacePerSample};"));
         w.WriteLine(Invariant($"private const int DeltaPerSample = {plan.DeltaPerSample};"));

@@ -57,6 +57,22 @@ internal static class PublicApiEmitter
             w.WriteLine();
         }
 
+        w.WriteLine("/// <summary>");
+        w.WriteLine("/// Runs inference on one sample and copies every layer's output into <paramref name=\"activations\"/>");
+        w.WriteLine("/// (<see cref=\"ActivationCount\"/> floats; layer L's output is at <c>LOutputOffset</c>, e.g. for class activation maps). Thread-safe.");
+        w.WriteLine("/// </summary>");
+        using (w.Block("public void ForwardAll(ReadOnlySpan<float> input, Span<float> activations)"))
+        {
+            w.WriteLine("CheckBatch(input, 1);");
+            w.WriteLine("if (activations.Length != ActivationCount)");
+            w.WriteLine("    throw new ArgumentException($\"activations holds {activations.Length} floats; the network's layer outputs take {ActivationCount}.\", nameof(activations));");
+            w.WriteLine("ref float ws = ref InferenceWorkspace(1);");
+            w.WriteLine("const int batch = 1;");
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetReference(input), ref ws, ref Unsafe.Add(ref ws, batch * WorkspacePerSample), batch{forwardLogits});"));
+            w.WriteLine("MemoryMarshal.CreateReadOnlySpan(ref ws, ActivationCount).CopyTo(activations);");
+        }
+        w.WriteLine();
+
         w.WriteLine("/// <summary>The mean loss of a batch, without gradients. Thread-safe.</summary>");
         using (w.Block("public float EvaluateLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)"))
         {
