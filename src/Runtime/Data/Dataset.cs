@@ -86,6 +86,35 @@ public sealed class Dataset
             TargetSize);
     }
 
+    /// <summary>
+    /// Splits the samples at random into a training and a validation set (copies), for measuring over-fitting on data the
+    /// model does not train on. The validation set gets <c>ceil(Count * validationFraction)</c> samples; the order within
+    /// each part is the shuffled order. The same seed always gives the same split.
+    /// </summary>
+    /// <param name="validationFraction">The share of samples for validation, in (0, 1).</param>
+    /// <param name="seed">The seed of the shuffle.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The fraction is outside (0, 1), or leaves one part empty.</exception>
+    public DatasetSplit Split(double validationFraction, long seed)
+    {
+        if (!(validationFraction > 0 && validationFraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "The validation fraction must be between 0 and 1 (exclusive), e.g. 0.2.");
+        }
+        int validationCount = (int)Math.Ceiling(Count * validationFraction);
+        if (validationCount >= Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction,
+                $"A validation fraction of {validationFraction} of {Count} samples leaves no training samples.");
+        }
+        int[] order = new int[Count];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+        new SeededRandom(seed).Shuffle(order.AsSpan());
+        return new DatasetSplit(Subset(order.AsSpan(validationCount)), Subset(order.AsSpan(0, validationCount)));
+    }
+
     /// <summary>A copy of the samples at <paramref name="indices"/>, in that order (indices may repeat).</summary>
     /// <param name="indices">Sample indices, each in [0, <see cref="Count"/>).</param>
     public Dataset Subset(ReadOnlySpan<int> indices)
@@ -134,3 +163,8 @@ public sealed class Dataset
         }
     }
 }
+
+/// <summary>A dataset split into a training and a validation part (see <see cref="Dataset.Split"/>).</summary>
+/// <param name="Train">The samples to train on.</param>
+/// <param name="Validation">The held-out samples.</param>
+public sealed record DatasetSplit(Dataset Train, Dataset Validation);
