@@ -27,6 +27,9 @@ public interface INetwork
     /// <summary>A stable hash of the architecture (layers, shapes, activations, loss), used to match checkpoints to models.</summary>
     string Fingerprint { get; }
 
+    /// <summary>The architecture as data: layers, shapes and parameter offsets (for exporters such as ONNX).</summary>
+    NetworkDescription Description => throw new NotSupportedException($"{GetType().Name} does not describe its architecture; generated networks do.");
+
     /// <summary>All trainable parameters in one contiguous buffer; the generated class documents the layout.</summary>
     float[] Parameters { get; }
 

@@ -40,6 +40,10 @@ internal sealed class SourceWriter
         return new Scope(this, "}");
     }
 
+    public void Indent() => _indent++;
+
+    public void Unindent() => _indent--;
+
     /// <summary>Opens a bare <c>{ }</c> scope.</summary>
     public Scope OpenBlock()
     {

@@ -38,6 +38,7 @@ internal static class NetworkEmitter
                 LayerEmitter.EmitKernels(w, layer, logitsVariant: layer == output && plan.Loss == LossKindMirror.BinaryCrossEntropy);
             }
             ActivationEmitter.EmitHelpers(w, ActivationEmitter.Used(plan));
+            EmitDescription(w, plan);
             w.WriteLine("int global::NetGen.INetwork.InputSize => InputSize;");
             w.WriteLine("int global::NetGen.INetwork.OutputSize => OutputSize;");
             w.WriteLine("int global::NetGen.INetwork.TargetSize => TargetSize;");
@@ -302,6 +303,28 @@ internal static class NetworkEmitter
                 (current, other) = (other, current);
             }
         }
+        w.WriteLine();
+    }
+
+    private static void EmitDescription(SourceWriter w, NetworkPlan plan)
+    {
+        w.WriteLine("/// <summary>The architecture as data (layers, shapes, parameter offsets), for exporters and tools.</summary>");
+        w.WriteLine("public static global::NetGen.NetworkDescription Description { get; } = new(");
+        w.Indent();
+        w.WriteLine(Invariant($"\"{plan.ClassName.TrimStart('@')}\", new[] {{ {string.Join(", ", plan.InputShape)} }}, global::NetGen.LossKind.{plan.Loss}, new global::NetGen.LayerDescription[]"));
+        w.WriteLine("{");
+        w.Indent();
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            ConvGeometry? g = layer.Geometry;
+            string alpha = float.IsNaN(layer.Alpha) ? "float.NaN" : ActivationEmitter.Literal(layer.Alpha);
+            w.WriteLine(Invariant($"new(global::NetGen.LayerKind.{layer.Kind}, \"{layer.Name}\", new[] {{ {string.Join(", ", layer.InputShape)} }}, new[] {{ {string.Join(", ", layer.OutputShape)} }}, global::NetGen.Activation.{layer.Activation}, {alpha}, {layer.WeightOffset}, {layer.WeightLength}, {layer.BiasOffset}, {layer.BiasLength}, {layer.Units}, {layer.Pieces}, {g?.KernelHeight ?? 0}, {g?.KernelWidth ?? 0}, {g?.Stride ?? 1}, {g?.PaddingHeight ?? 0}, {g?.PaddingWidth ?? 0}, {g?.Dilation ?? 1}),"));
+        }
+        w.Unindent();
+        w.WriteLine("});");
+        w.Unindent();
+        w.WriteLine();
+        w.WriteLine("global::NetGen.NetworkDescription global::NetGen.INetwork.Description => Description;");
         w.WriteLine();
     }
 
