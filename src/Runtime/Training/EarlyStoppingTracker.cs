@@ -53,7 +53,10 @@ internal sealed class EarlyStoppingTracker
             _best = value;
             BestEpoch = result.Epoch;
             _wait = 0;
-            parameters.CopyTo(_bestParameters);
+            if (_bestParameters is not null)
+            {
+                parameters.CopyTo(_bestParameters);
+            }
         }
         else if (++_wait >= _options.Patience)
         {
