@@ -8,7 +8,7 @@ namespace NetGen;
 /// A snapshot of everything an optimizer needs to continue exactly where it stopped: its kind, its step count, its
 /// current learning rate, its fixed hyperparameters and its per-parameter buffers (momentum, moment estimates, ...).
 /// Buffers use the names of PyTorch's <c>state_dict</c> (<c>momentum_buffer</c>, <c>exp_avg</c>, <c>exp_avg_sq</c>, ...).
-/// Checkpoints store it; <see cref="IOptimizer.ImportState"/> restores it.
+/// A <see cref="Checkpoint"/> stores it; <see cref="IOptimizer.ImportState"/> restores it.
 /// </summary>
 /// <remarks>
 /// Names are kept in ordinal order, so that a state serializes to the same bytes however it was built. The arrays are
