@@ -87,6 +87,8 @@ public sealed class CheckpointTests : IDisposable
         ];
         Assert.Equal(expected, bytes[..^4]);
         Assert.Equal(Crc32.Hash(expected), bytes[^4..]);
+        // The same value as Python's zlib.crc32 of those 38 bytes (0xEFBCA049), so other tools can verify a checkpoint.
+        Assert.Equal([0x49, 0xA0, 0xBC, 0xEF], bytes[^4..]);
     }
 
     [Fact]
