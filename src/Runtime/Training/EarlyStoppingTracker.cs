@@ -20,19 +20,31 @@ internal sealed class EarlyStoppingTracker
         }
         if (resumed is not null)
         {
+            Validate(options, resumed, parameterCount);
             _best = resumed.BestValue;
             BestEpoch = resumed.BestEpoch;
             _wait = resumed.EpochsWithoutImprovement;
             Stopped = resumed.Stopped;
             if (_bestParameters is not null && resumed.BestParameters is float[] saved)
             {
-                if (saved.Length != parameterCount)
-                {
-                    throw new ArgumentException(
-                        $"The checkpoint's best parameters hold {saved.Length} values, but the model has {parameterCount}.", "checkpoint");
-                }
                 saved.CopyTo(_bestParameters, 0);
             }
+        }
+    }
+
+    /// <summary>Checks that a saved state can continue under <paramref name="options"/>; called before anything is restored.</summary>
+    public static void Validate(EarlyStopping options, EarlyStoppingState resumed, int parameterCount)
+    {
+        if (options.RestoreBestWeights && resumed.BestEpoch > 0 && resumed.BestParameters is null)
+        {
+            throw new ArgumentException(
+                "Early stopping restores the best weights, but the checkpoint's run did not keep them (RestoreBestWeights was off). " +
+                "Resume with the options of the saved run.", "checkpoint");
+        }
+        if (resumed.BestParameters is float[] saved && saved.Length != parameterCount)
+        {
+            throw new ArgumentException(
+                $"The checkpoint's best parameters hold {saved.Length} values, but the model has {parameterCount}.", "checkpoint");
         }
     }
 

@@ -124,6 +124,10 @@ public sealed class Trainer
             throw new ArgumentException(
                 "Early stopping is on, but the checkpoint's run did not use it, so its bookkeeping is missing. Resume with the options of the saved run.", nameof(checkpoint));
         }
+        if (Options.EarlyStopping is not null)
+        {
+            EarlyStoppingTracker.Validate(Options.EarlyStopping, state.EarlyStopping!, model.Parameters.Length);
+        }
         checkpoint.Restore(model, optimizer);
         return Run(model, optimizer, train, validation, state, progress, cancellationToken);
     }

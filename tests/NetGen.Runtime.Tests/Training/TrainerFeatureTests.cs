@@ -306,6 +306,26 @@ public sealed class TrainerFeatureTests : IDisposable
     }
 
     [Fact]
+    public void Resuming_with_best_weights_restore_needs_a_run_that_kept_them()
+    {
+        string path = PathOf("run.ckpt");
+        var model = new ScriptedNetwork(p => 1f / MathF.Max(p, 0.5f));
+        var options = new TrainerOptions
+        {
+            Epochs = 2, BatchSize = 1, CheckpointPath = path, EarlyStopping = new EarlyStopping { Patience = 5, RestoreBestWeights = false },
+        };
+        new Trainer(options).Fit(model, new Sgd(1f), RecordingNetwork.Samples(1), RecordingNetwork.Samples(1));
+        var restoring = options with { Epochs = 4, EarlyStopping = new EarlyStopping { Patience = 5 } };
+        var fresh = new ScriptedNetwork(p => p);
+
+        var error = Assert.Throws<ArgumentException>(() =>
+            new Trainer(restoring).Resume(Checkpoint.Load(path), fresh, new Sgd(1f), RecordingNetwork.Samples(1), RecordingNetwork.Samples(1)));
+
+        Assert.Contains("the checkpoint's run did not keep them (RestoreBestWeights was off)", error.Message);
+        Assert.Equal(0f, fresh.Parameters[0]); // nothing was restored
+    }
+
+    [Fact]
     public void A_run_that_stopped_early_cannot_be_resumed()
     {
         string path = PathOf("run.ckpt");
