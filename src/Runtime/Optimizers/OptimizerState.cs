@@ -89,8 +89,8 @@ public sealed class OptimizerState
         if (!string.Equals(Optimizer, optimizer, StringComparison.Ordinal))
         {
             throw new ArgumentException(
-                $"The state was exported by a {Optimizer} optimizer and cannot be imported into a {optimizer} optimizer. " +
-                $"Create a {Optimizer} optimizer with the same settings to continue this run.", "state");
+                $"The optimizer state was exported by {Optimizer}, not by {optimizer}. " +
+                $"To continue the run, import it into an optimizer of type {Optimizer} with the same settings.", "state");
         }
         foreach ((string name, double value) in hyperparameters)
         {

@@ -120,8 +120,8 @@ public sealed class OptimizerStateTests
 
         var error = Assert.Throws<ArgumentException>(() => new AdamW().ImportState(adam.ExportState()));
 
-        Assert.Equal("The state was exported by a Adam optimizer and cannot be imported into a AdamW optimizer. " +
-            "Create a Adam optimizer with the same settings to continue this run. (Parameter 'state')", error.Message);
+        Assert.Equal("The optimizer state was exported by Adam, not by AdamW. " +
+            "To continue the run, import it into an optimizer of type Adam with the same settings. (Parameter 'state')", error.Message);
     }
 
     [Fact]
