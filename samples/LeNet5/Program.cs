@@ -1,0 +1,41 @@
+using System;
+using System.CommandLine;
+using System.Diagnostics;
+using NetGen;
+using NetGen.Samples;
+using NetGen.Samples.LeNet5;
+using Spectre.Console;
+
+// Trains LeNet-5 on the 60,000 MNIST training images and reports its accuracy on the 10,000 test images.
+// With --benchmark it trains nothing and measures instead: training throughput at the batch size, and batch-1 latency.
+var arguments = new TrainingArguments(epochs: 12, batchSize: 64, learningRate: 1e-3f, "Adam's initial step size (halved every 3 epochs).");
+var benchmark = new Option<bool>("--benchmark") { Description = "Measure training throughput (samples/s) and batch-1 inference latency instead of training." };
+var root = new RootCommand("Train LeNet-5, a NetGen convolutional network, on MNIST.");
+arguments.AddTo(root);
+root.Options.Add(benchmark);
+root.SetAction(result => result.GetValue(benchmark) ? Benchmark.Run(arguments.Read(result)) : Train(arguments.Read(result)));
+return root.Parse(args).Invoke();
+
+static int Train(TrainingSettings settings)
+{
+    var clock = Stopwatch.StartNew();
+    AnsiConsole.MarkupLine("[bold]NetGen LeNet-5[/]: " + Markup.Escape($"{LeNet5.ParameterCount:N0} parameters, {LeNet5.ForwardFlopsPerSample:N0} FLOPs per sample"));
+
+    (Dataset train, Dataset test, string folder) = MnistData.Load(settings.DataFolder);
+    Console.WriteLine($"data: {train.Count:N0} training and {test.Count:N0} test images from {folder} ({clock.Elapsed.TotalSeconds:F1} s)");
+
+    var model = new LeNet5();
+    model.InitializeParameters(settings.Seed);
+    var options = new TrainerOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize, Seed = settings.Seed };
+    options = options with
+    {
+        // Step decay: a large step finds the basin quickly, smaller ones settle into it.
+        LearningRateSchedule = new PerEpochSchedule(new StepDecaySchedule(settings.LearningRate, stepSize: 3, gamma: 0.5f), options.StepsPerEpoch(train.Count)),
+    };
+    EpochConsole.Fit(model, new Adam(settings.LearningRate), train, test, options);
+
+    EvaluationResult final = Evaluation.Evaluate(model, test);
+    Console.WriteLine($"wall time: {clock.Elapsed.TotalSeconds:F1} s (data included)");
+    Console.WriteLine($"test accuracy: {final.Accuracy:F4}");
+    return 0;
+}
