@@ -14,7 +14,9 @@ namespace NetGen.Interop;
 /// </summary>
 internal sealed class OnnxGraphBuilder
 {
-    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    // ONNX names values and nodes in two separate namespaces; a node and the value it produces share a name here.
+    private readonly HashSet<string> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _nodes = new(StringComparer.Ordinal);
 
     public OnnxGraphBuilder(string name) => Graph = new GraphProto { Name = name };
 
@@ -30,7 +32,7 @@ internal sealed class OnnxGraphBuilder
         }
         var tensor = new TensorProto
         {
-            Name = Claim(name),
+            Name = Claim(_values, name),
             DataType = (int)TensorProto.Types.DataType.Float,
             // The array is not touched again, so protobuf may keep it instead of copying it.
             RawData = UnsafeByteOperations.UnsafeWrap(bytes),
@@ -43,7 +45,7 @@ internal sealed class OnnxGraphBuilder
     /// <summary>Adds a one-dimensional int64 constant (a shape, for Reshape).</summary>
     public string AddInt64s(string name, params long[] values)
     {
-        var tensor = new TensorProto { Name = Claim(name), DataType = (int)TensorProto.Types.DataType.Int64 };
+        var tensor = new TensorProto { Name = Claim(_values, name), DataType = (int)TensorProto.Types.DataType.Int64 };
         tensor.Dims.Add(values.Length);
         tensor.Int64Data.AddRange(values);
         Graph.Initializer.Add(tensor);
@@ -53,9 +55,9 @@ internal sealed class OnnxGraphBuilder
     /// <summary>Adds a node of the standard operator set with one output, named <paramref name="output"/>.</summary>
     public string AddNode(string opType, string nodeName, string[] inputs, string output, params AttributeProto[] attributes)
     {
-        var node = new NodeProto { OpType = opType, Name = Claim(nodeName) };
+        var node = new NodeProto { OpType = opType, Name = Claim(_nodes, nodeName) };
         node.Input.AddRange(inputs);
-        node.Output.Add(Claim(output));
+        node.Output.Add(Claim(_values, output));
         node.Attribute.AddRange(attributes);
         Graph.Node.Add(node);
         return output;
@@ -96,7 +98,8 @@ internal sealed class OnnxGraphBuilder
     public static AttributeProto String(string name, string value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFrom(value, Encoding.UTF8) };
 
-    // ONNX requires every value name to be assigned once (static single assignment); a clash is an exporter bug.
-    private string Claim(string name) =>
-        _names.Add(name) ? name : throw new InvalidOperationException($"The ONNX graph already has a value or node named '{name}' (an exporter bug).");
+    // ONNX requires every value to be assigned once (static single assignment) and node names to be unique; a clash is an
+    // exporter bug.
+    private static string Claim(HashSet<string> names, string name) =>
+        names.Add(name) ? name : throw new InvalidOperationException($"The ONNX graph already has a value or node named '{name}' (an exporter bug).");
 }
