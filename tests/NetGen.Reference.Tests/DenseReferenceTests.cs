@@ -78,43 +78,8 @@ public sealed class DenseReferenceTests
         Assert.Equal(first.InputGradients, second.InputGradients);
     }
 
-    private void Compare(ReferenceCase test, int batch, int seed, float scale = 1)
-    {
-        string[] mismatches = Mismatches(test, batch, seed, scale);
-        Assert.True(mismatches.Length == 0, $"{test.Name}, batch {batch}:\n" + string.Join("\n", mismatches.Take(40)));
-    }
+    private void Compare(ReferenceCase test, int batch, int seed, float scale = 1) =>
+        ReferenceComparison.AssertMatches(_output, test, batch, seed, scale: scale);
 
-    /// <summary>Runs both libraries on one batch; logs a summary line per tensor and returns one line per element out of tolerance.</summary>
-    private string[] Mismatches(ReferenceCase test, int batch, int seed, float scale = 1)
-    {
-        INetwork model = test.CreateInitialized(seed);
-        var (inputs, targets) = ReferenceCase.Data(model, batch, seed + 100);
-        for (int i = 0; i < model.Parameters.Length; i++)
-        {
-            model.Parameters[i] *= scale;
-        }
-        TorchNetwork.Result torch = test.Torch.Run(model.Parameters, inputs, targets, batch);
-
-        var outputs = new float[batch * model.OutputSize];
-        model.Forward(inputs, outputs, batch);
-        float evaluated = model.EvaluateLoss(inputs, targets, batch);
-        var inputGradients = new float[inputs.Length];
-        float loss = model.TrainStep(inputs, targets, batch, inputGradients);
-
-        var report = new List<string>();
-        Tolerance.Check(report, "outputs", torch.Outputs, outputs);
-        Tolerance.Check(report, "loss (TrainStep)", new[] { torch.Loss }, new[] { loss });
-        Tolerance.Check(report, "loss (EvaluateLoss)", new[] { torch.Loss }, new[] { evaluated });
-        foreach (ParameterBlock block in torch.Blocks)
-        {
-            Tolerance.Check(report, $"gradient of {block.Name} {TorchParameters.Shape(block.Shape)}",
-                torch.ParameterGradients.AsSpan(block.Offset, block.Length).ToArray(), model.Gradients.AsSpan(block.Offset, block.Length).ToArray());
-        }
-        Tolerance.Check(report, "input gradients", torch.InputGradients, inputGradients);
-        foreach (string line in report)
-        {
-            _output.WriteLine(line);
-        }
-        return report.Where(line => line.StartsWith("MISMATCH", StringComparison.Ordinal)).ToArray();
-    }
+    private string[] Mismatches(ReferenceCase test, int batch, int seed) => ReferenceComparison.Mismatches(_output, test, batch, seed);
 }

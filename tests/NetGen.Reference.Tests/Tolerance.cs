@@ -24,7 +24,7 @@ public static class Tolerance
     public const double Relative = 1e-5;
 
     /// <summary>Compares element-wise; appends a summary line, and a "MISMATCH" line per element out of tolerance.</summary>
-    public static void Check(List<string> report, string what, float[] expected, float[] actual)
+    public static void Check(List<string> report, string what, float[] expected, float[] actual, double relative = Relative)
     {
         if (expected.Length != actual.Length)
         {
@@ -42,7 +42,7 @@ public static class Tolerance
             double difference = Math.Abs((double)expected[i] - actual[i]);
             worstRelative = Math.Max(worstRelative, difference / Math.Max(Math.Abs(expected[i]), 1e-30));
             worstScaled = Math.Max(worstScaled, difference / Math.Max(scale, 1e-30));
-            if (!(difference <= Relative * (Math.Abs(expected[i]) + scale)))
+            if (!(difference <= relative * (Math.Abs(expected[i]) + scale)))
             {
                 report.Add($"MISMATCH {what}[{i}]: torch {expected[i]:G9}, NetGen {actual[i]:G9}");
             }
