@@ -11,7 +11,7 @@ namespace NetGen.Generator.Tests;
 /// One test per diagnostic: a bad declaration, the id, the exact span the diagnostic points at (marked <c>[|...|]</c>),
 /// and its message. A declaration with an error generates no source.
 /// </summary>
-public sealed class DiagnosticTests
+public sealed partial class DiagnosticTests
 {
     [Fact]
     public void Class_without_partial_reports_NG0001_at_the_class_name()
@@ -288,7 +288,7 @@ public sealed class DiagnosticTests
     /// <paramref name="id"/> per marked span, at exactly that span, with the given messages in span order. For errors,
     /// also asserts that nothing was generated.
     /// </summary>
-    private static GeneratorRun Expect(string id, string markedDeclaration, params string[] messages)
+    internal static GeneratorRun Expect(string id, string markedDeclaration, params string[] messages)
     {
         MarkedSource marked = MarkedSource.Parse(GeneratorHarness.Usings + markedDeclaration);
         Assert.True(marked.Spans.Length == messages.Length, "the test marks one span per expected message");

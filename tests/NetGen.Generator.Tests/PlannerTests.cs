@@ -229,7 +229,9 @@ public sealed class PlannerTests
 
 /// <summary>
 /// Builds a <see cref="NetworkSpec"/> from the planner's canonical notation: <c>Input(AxBxC)</c>, <c>Flatten</c>,
-/// <c>Dense(units,Activation[:alpha])</c>, <c>Maxout(units,pieces)</c> and <c>Loss(Kind)</c>, joined by <c>|</c>.
+/// <c>Dense(units,Activation[:alpha])</c>, <c>Maxout(units,pieces)</c>,
+/// <c>Conv2D(filters,KHxKW,sS,pPxP,dD,bias|nobias,Activation[:alpha])</c> (padding also <c>pP</c> or <c>psame</c>),
+/// <c>MaxPool2D(size[,sS])</c>, <c>AvgPool2D(size[,sS])</c>, <c>GlobalAvgPool</c> and <c>Loss(Kind)</c>, joined by <c>|</c>.
 /// Locations are null, as they would be for a spec read from metadata.
 /// </summary>
 internal static class Architecture
@@ -261,6 +263,38 @@ internal static class Architecture
                         Enum.Parse<ActivationKind>(activation[0]),
                         activation.Length > 1 ? float.Parse(activation[1], CultureInfo.InvariantCulture) : float.NaN));
                     break;
+                case "Conv2D":
+                {
+                    // Conv2D(filters,KHxKW,sS,pPHxPW,dD,bias|nobias,Activation[:alpha]), as in the canonical text; padding
+                    // may also be pP or psame (ConvPadding.Same).
+                    string[] kernel = args[1].Split('x');
+                    string padding = args[3].Substring(1);
+                    string[] convActivation = args[6].Split(':');
+                    layers.Add(Layer(LayerKind.Conv2D, Int(args[0]), 0, Enum.Parse<ActivationKind>(convActivation[0]),
+                        convActivation.Length > 1 ? float.Parse(convActivation[1], CultureInfo.InvariantCulture) : float.NaN) with
+                    {
+                        KernelHeight = Int(kernel[0]),
+                        KernelWidth = Int(kernel[^1]),
+                        Stride = Int(args[2].Substring(1)),
+                        Padding = padding == "same" ? -1 : Int(padding.Split('x')[0]),
+                        Dilation = Int(args[4].Substring(1)),
+                        Bias = args[5] switch { "bias" => true, "nobias" => false, _ => throw new ArgumentException($"'{args[5]}' is neither bias nor nobias.", nameof(text)) },
+                    });
+                    break;
+                }
+                case "MaxPool2D":
+                case "AvgPool2D":
+                    // MaxPool2D(size,sS); without the stride it defaults to the size, as in the attribute.
+                    layers.Add(Layer(Enum.Parse<LayerKind>(name), 0, 0, ActivationKind.Identity, float.NaN) with
+                    {
+                        KernelHeight = Int(args[0]),
+                        KernelWidth = Int(args[0]),
+                        Stride = args.Length > 1 ? Int(args[1].Substring(1)) : 0,
+                    });
+                    break;
+                case "GlobalAvgPool":
+                    layers.Add(Layer(LayerKind.GlobalAvgPool, 0, 0, ActivationKind.Identity, float.NaN));
+                    break;
                 case "Loss":
                     loss = new LossSpec((int)Enum.Parse<LossKindMirror>(args[0]), null);
                     break;
@@ -270,6 +304,8 @@ internal static class Architecture
         }
         return new NetworkSpec("Samples", "Net", "public", null, input, layers.ToEquatableArray(), loss);
     }
+
+    private static int Int(string text) => int.Parse(text, CultureInfo.InvariantCulture);
 
     private static LayerSpec Layer(LayerKind kind, int units, int pieces, ActivationKind activation, float alpha) =>
         new(kind, units, pieces, (int)activation, alpha, null, null, null, null, null);

@@ -63,6 +63,46 @@ public sealed class SnapshotTests
             [Network, Input(2, 5, 5), Flatten, Dense(16, Activation = Activation.Softplus), Dense(4), Loss(LossKind.Hinge)]
             internal partial class ImageHinge { }
             """),
+
+        // The lecture's LeNet-5 (issue 4): two 5x5 convolutions (the first with padding 2) and 2x2 max pooling, each
+        // through im2col, then three dense layers on the flattened 16x5x5 maps.
+        ["LeNet5"] = ("Samples.LeNet5.g.cs", """
+            using NetGen;
+
+            namespace Samples;
+
+            /// <summary>LeNet-5 for MNIST digits.</summary>
+            [Network]
+            [Input(1, 28, 28)]
+            [Conv2D(6, 5, Padding = 2, Activation = Activation.ReLU)]
+            [MaxPool2D(2)]
+            [Conv2D(16, 5, Activation = Activation.ReLU)]
+            [MaxPool2D(2)]
+            [Flatten]
+            [Dense(120, Activation = Activation.ReLU)]
+            [Dense(84, Activation = Activation.ReLU)]
+            [Dense(10)]
+            [Loss(LossKind.SoftmaxCrossEntropy)]
+            public partial class LeNet5 { }
+            """),
+
+        // A small all-convolutional net with a global-average-pool head (the shape class activation maps need): a 3x3
+        // convolution with same padding, average pooling, a 1x1 convolution (the pointwise path) to one map per class,
+        // and their global averages as the logits. Odd sizes (3 channels, 10x10 -> 5x5, 7 maps) exercise scalar tails.
+        ["SmallCnn"] = ("Samples.Vision.SmallCnn.g.cs", """
+            using NetGen;
+
+            namespace Samples.Vision;
+
+            [Network]
+            [Input(3, 10, 10)]
+            [Conv2D(7, 3, Padding = ConvPadding.Same, Activation = Activation.ReLU)]
+            [AvgPool2D(2)]
+            [Conv2D(5, 1)]
+            [GlobalAvgPool]
+            [Loss(LossKind.SoftmaxCrossEntropy)]
+            internal sealed partial class SmallCnn { }
+            """),
     };
 
     public static TheoryData<string> ModelNames => new(Models.Keys);
