@@ -36,6 +36,23 @@ public interface INetwork
     /// <summary>The gradient of the last training step's mean loss, in the layout of <see cref="Parameters"/>.</summary>
     float[] Gradients { get; }
 
+    /// <summary>Non-trainable state (batch-normalization running statistics); checkpoints save it with the parameters.</summary>
+    float[] Buffers => Array.Empty<float>();
+
+    /// <summary>The seed of the dropout masks (set by <see cref="InitializeParameters"/>); checkpoints save it.</summary>
+    int DropoutSeed
+    {
+        get => 0;
+        set { }
+    }
+
+    /// <summary>Training steps taken; with <see cref="DropoutSeed"/> it determines the next dropout masks. Checkpoints save it.</summary>
+    long TrainingSteps
+    {
+        get => 0;
+        set { }
+    }
+
     /// <summary>Re-initializes every parameter from <paramref name="seed"/> (Xavier/Glorot or He by activation; biases zero).</summary>
     void InitializeParameters(int seed);
 
@@ -47,6 +64,12 @@ public interface INetwork
 
     /// <summary>The mean loss over a batch, without computing gradients.</summary>
     float EvaluateLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize);
+
+    /// <summary>
+    /// The mean loss of a batch in training mode, exactly as the next training step would compute it (same dropout
+    /// masks, batch statistics), without gradients and without changing any state. Finite-difference checks use it.
+    /// </summary>
+    float TrainingLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize) => EvaluateLoss(inputs, targets, batchSize);
 
     /// <summary>
     /// One training step on a batch: forward, loss and backward. Overwrites <see cref="Gradients"/> with the gradient of

@@ -50,7 +50,7 @@ public sealed class ConvPlannerTests
 
     // The same where the stride leaves rows and columns unread: the size still follows the formula (the floor drops the
     // partial window) and NG0019 warns.
-    [Theory(Skip = "generator bug: a layer with the NG0019 warning is dropped from the plan (Planner.Layers.cs PlanLayer: 'diagnostics.Count > before' counts warnings); see RegressionTests")]
+    [Theory]
     [InlineData(7, 3, 3, 0, 1, 2)]    // the lecture's example: the 7th column is never read
     [InlineData(9, 3, 4, 0, 1, 2)]    // 6 / 4: two unread
     [InlineData(8, 3, 2, 1, 1, 4)]    // 7 / 2
@@ -114,7 +114,7 @@ public sealed class ConvPlannerTests
     public void Pooling_output_size_follows_the_formula_with_the_stride_defaulting_to_the_window(int size, int window, int stride, int expected) =>
         AssertPoolingOutputSize(size, window, stride, expected, uncovered: false);
 
-    [Theory(Skip = "generator bug: a layer with the NG0019 warning is dropped from the plan (Planner.Layers.cs PlanLayer: 'diagnostics.Count > before' counts warnings); see RegressionTests")]
+    [Theory]
     [InlineData(7, 2, 0, 3)]   // the 7th row and column are dropped
     [InlineData(9, 4, 0, 2)]
     public void Pooling_output_size_follows_the_formula_when_the_stride_leaves_input_uncovered(int size, int window, int stride, int expected) =>
@@ -320,7 +320,7 @@ public sealed class ConvPlannerTests
         Assert.NotNull(result.Plan);
     }
 
-    [Fact(Skip = "generator bug: a layer with the NG0019 warning is dropped from the plan (Planner.Layers.cs PlanLayer: 'diagnostics.Count > before' counts warnings); see RegressionTests")]
+    [Fact]
     public void Uncovered_input_warning_keeps_the_layer_in_the_plan()
     {
         PlanResult result = PlanResultOf("Input(1x7x7)|Conv2D(2,3x3,s3,p0x0,d1,bias,Identity)|Flatten|Dense(2,Identity)|Loss(MeanSquaredError)");

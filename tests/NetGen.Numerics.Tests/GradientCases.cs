@@ -41,6 +41,14 @@ public sealed class GradientCase
         return (inputs, targets);
     }
 
+    /// <summary>Networks whose training mode differs from inference (dropout, batch normalization): checked by finite differences of TrainingLoss.</summary>
+    public static IEnumerable<object[]> TrainingMode()
+    {
+        yield return new object[] { new GradientCase("dropout", () => new DropoutNet(), new ReferenceNetwork(6, LossKind.SoftmaxCrossEntropy)) };
+        yield return new object[] { new GradientCase("batch norm after dense", () => new DenseBatchNormNet(), new ReferenceNetwork(6, LossKind.SoftmaxCrossEntropy)) };
+        yield return new object[] { new GradientCase("batch norm after conv", () => new ConvBatchNormNet(), new ReferenceNetwork(50, LossKind.MeanSquaredError)) };
+    }
+
     public static IEnumerable<object[]> All()
     {
         static object[] Case(string name, Func<INetwork> create, int input, LossKind loss, params ReferenceLayer[] layers) =>
@@ -70,6 +78,14 @@ public sealed class GradientCase
             new ReferenceConv(4, 3, 2, Stride: 2, PadHeight: 2, PadWidth: 2, Dilation: 2, Bias: false, Activation: Activation.ELU, Alpha: 1), new ReferencePool(false, 2, 1), new ReferenceGlobalAvgPool());
         yield return Image("conv 1x1 + same padding", () => new PointwiseNet(), new[] { 6, 5, 7 }, LossKind.SoftmaxCrossEntropy,
             new ReferenceConv(3, 1, 1, Activation: Activation.Sigmoid), new ReferenceConv(4, 3, 3, PadHeight: 1, PadWidth: 1, Activation: Activation.Tanh), new ReferenceGlobalAvgPool());
+        yield return Case("residual, identity shortcut", () => new ResidualNet(), 8, LossKind.SoftmaxCrossEntropy,
+            new ReferenceDense(8, Activation.Tanh), new ReferenceResidualStart(), new ReferenceDense(8, Activation.ReLU), new ReferenceDense(8),
+            new ReferenceResidualEnd(Activation.ReLU), new ReferenceDense(3));
+        yield return Case("residual from the input, linear projection", () => new ProjectedResidualNet(), 6, LossKind.MeanSquaredError,
+            new ReferenceResidualStart(), new ReferenceDense(9, Activation.Tanh), new ReferenceResidualEnd(Activation.Tanh, ProjectionStride: -1), new ReferenceDense(2));
+        yield return Image("residual, strided 1x1 conv projection", () => new ConvResidualNet(), new[] { 2, 7, 7 }, LossKind.SoftmaxCrossEntropy,
+            new ReferenceResidualStart(), new ReferenceConv(4, 3, 3, Stride: 2, PadHeight: 1, PadWidth: 1, Activation: Activation.ELU, Alpha: 1),
+            new ReferenceConv(4, 3, 3, PadHeight: 1, PadWidth: 1), new ReferenceResidualEnd(Activation.Softplus, ProjectionStride: 2), new ReferenceGlobalAvgPool());
         yield return Image("small LeNet", () => new TinyLeNet(), new[] { 1, 12, 12 }, LossKind.SoftmaxCrossEntropy,
             new ReferenceConv(4, 5, 5, PadHeight: 2, PadWidth: 2, Activation: Activation.ReLU), new ReferencePool(true, 2, 2),
             new ReferenceConv(6, 3, 3, Activation: Activation.ReLU), new ReferencePool(true, 2, 2), new ReferenceFlatten(), new ReferenceDense(3));

@@ -33,21 +33,28 @@ public sealed class GradientTests
 
     [Theory]
     [MemberData(nameof(GradientCase.All), MemberType = typeof(GradientCase))]
+    [MemberData(nameof(GradientCase.TrainingMode), MemberType = typeof(GradientCase))]
     public void Every_parameter_and_input_gradient_matches_central_finite_differences(GradientCase test)
     {
         INetwork model = test.Create();
-        model.InitializeParameters(seed: 5);
-        var (inputs, targets) = GradientCase.Data(model, Batch, seed: 13);
+        model.InitializeParameters(seed: 7);
+        var (inputs, targets) = GradientCase.Data(model, Batch, seed: 17);
         var inputGradients = new float[inputs.Length];
         model.TrainStep(inputs, targets, Batch, inputGradients);
         float[] gradients = (float[])model.Gradients.Clone();
+        // Seeds matter only in that no ReLU, max-pool or hinge kink may sit within ~1e-4 of the point: such a kink
+        // spoils finite differences of many coordinates at once (seen with seeds 5/13 on the residual network,
+        // where the derivative only converges for h < 1e-5; the double-precision reference agrees with the
+        // backward pass there too).
+        // TrainingLoss reproduces the training pass of the step about to be taken: step back so that it uses the
+        // dropout masks of the step just taken (batch statistics do not depend on the running ones).
+        model.TrainingSteps--;
 
         // Central differences in float32 with h = 1e-3: truncation error h^2/6 f''' ~ 2e-7; rounding error
         // ~ a few ulp(loss ~ 1) / 2h ~ 1.5e-4. So 3e-4 absolute + 1e-2 relative bounds the method's own error,
-        // while a wrong gradient (sign, factor, missing term) is off by O(|g|). A small h also keeps the kinks of
-        // ReLU, hinge margins and maxout switches outside [x - h, x + h] for these fixed seeds.
+        // while a wrong gradient (sign, factor, missing term) is off by O(|g|).
         const float h = 1e-3f;
-        float Loss() => model.EvaluateLoss(inputs, targets, Batch);
+        float Loss() => model.TrainingLoss(inputs, targets, Batch);
         double baseline = Loss();
         int checkedCount = 0, kinks = 0;
         for (int i = 0; i < model.Parameters.Length + inputs.Length; i++)
@@ -78,16 +85,28 @@ public sealed class GradientTests
         double minus = loss();
         values[index] = saved;
         double numeric = (plus - minus) / (2 * h);
-        double tolerance = 3e-4 + 1e-2 * Math.Abs(numeric);
-        // The one-sided slopes of a smooth function differ by about h |f''|, far below the tolerance; across a kink
-        // they differ by the jump in the derivative.
-        double right = (plus - baseline) / h, left = (baseline - minus) / h;
-        if (Math.Abs(right - left) > 2 * tolerance)
+        if (Math.Abs(numeric - analytic) <= 3e-4 + 1e-2 * Math.Abs(numeric))
         {
-            return Outcome.Kink;
+            return Outcome.Checked;
         }
-        Assert.True(Math.Abs(numeric - analytic) <= tolerance, $"{what}: finite difference {numeric:G6}, backward pass {analytic:G6}");
-        return Outcome.Checked;
+        // A kink (ReLU, hinge margin, maxout or max-pool switch) inside [x - h, x + h] spoils the difference; a quarter
+        // of the step usually excludes it. Rounding error grows 4x at h / 4, and so does the absolute tolerance.
+        float quarter = h / 4;
+        values[index] = saved + quarter;
+        double plusQuarter = loss();
+        values[index] = saved - quarter;
+        double minusQuarter = loss();
+        values[index] = saved;
+        double refined = (plusQuarter - minusQuarter) / (2 * quarter);
+        if (Math.Abs(refined - analytic) <= 1.2e-3 + 1e-2 * Math.Abs(refined))
+        {
+            return Outcome.Checked;
+        }
+        // Still off: only a kink excuses it, and a kink shows as one-sided slopes that disagree.
+        double right = (plus - baseline) / h, left = (baseline - minus) / h;
+        Assert.True(Math.Abs(right - left) > 2 * (3e-4 + 1e-2 * Math.Abs(numeric)),
+            $"{what}: finite difference {numeric:G6} (h) and {refined:G6} (h/4), backward pass {analytic:G6}");
+        return Outcome.Kink;
     }
 
     private static void AssertClose(double[] expected, float[] actual, string what)

@@ -77,3 +77,24 @@ public partial class PointwiseNet { }
 
 [Network, Input(1, 12, 12), Conv2D(4, 5, Padding = 2, Activation = Activation.ReLU), MaxPool2D(2), Conv2D(6, 3, Activation = Activation.ReLU), MaxPool2D(2), Flatten, Dense(3), Loss(LossKind.SoftmaxCrossEntropy)]
 public partial class TinyLeNet { }
+
+// Residual blocks: identity shortcut, linear projection, strided 1x1-convolution projection, and a block that starts
+// at the network input.
+[Network, Input(8), Dense(8, Activation = Activation.Tanh), ResidualStart, Dense(8, Activation = Activation.ReLU), Dense(8), ResidualEnd(Activation = Activation.ReLU), Dense(3), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class ResidualNet { }
+
+[Network, Input(6), ResidualStart, Dense(9, Activation = Activation.Tanh), ResidualEnd(Activation = Activation.Tanh), Dense(2), Loss(LossKind.MeanSquaredError)]
+public partial class ProjectedResidualNet { }
+
+[Network, Input(2, 7, 7), ResidualStart, Conv2D(4, 3, Stride = 2, Padding = 1, Activation = Activation.ELU), Conv2D(4, 3, Padding = 1), ResidualEnd(Activation = Activation.Softplus), GlobalAvgPool, Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class ConvResidualNet { }
+
+// Training-mode layers: dropout on the input and a hidden layer; batch normalization after dense and conv layers.
+[Network, Input(6), Dropout(0.2), Dense(9, Activation = Activation.Tanh), Dropout(0.5), Dense(4), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class DropoutNet { }
+
+[Network, Input(6), Dense(9), BatchNorm(Activation = Activation.Tanh), Dense(4), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class DenseBatchNormNet { }
+
+[Network, Input(2, 5, 5), Conv2D(3, 3, Padding = 1, Bias = false), BatchNorm(Momentum = 0.2f, Activation = Activation.ELU), Conv2D(2, 3), GlobalAvgPool, Loss(LossKind.MeanSquaredError)]
+public partial class ConvBatchNormNet { }

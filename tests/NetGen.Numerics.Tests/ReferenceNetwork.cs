@@ -19,6 +19,11 @@ internal sealed record ReferencePool(bool Max, int Size, int Stride) : Reference
 
 internal sealed record ReferenceGlobalAvgPool : ReferenceLayer;
 
+internal sealed record ReferenceResidualStart : ReferenceLayer;
+
+/// <summary>y = f(block + shortcut); ProjectionStride 0: identity, -1: linear map [in, out], s > 0: 1x1 convolution with stride s.</summary>
+internal sealed record ReferenceResidualEnd(Activation Activation = Activation.Identity, double Alpha = double.NaN, int ProjectionStride = 0) : ReferenceLayer;
+
 /// <summary>
 /// An independent reference: a naive double-precision network written from the textbook formulas (derivatives
 /// taken from the pre-activation z, binary cross-entropy from probabilities rather than logits, convolution as the
@@ -50,6 +55,8 @@ internal sealed class ReferenceNetwork(int[] inputShape, LossKind loss, params R
             int[] shape = inputShape;
             var tape = new List<Step>();
             int offset = 0;
+            double[] shortcut = x;
+            int[] shortcutShape = shape;
             foreach (ReferenceLayer layer in layers)
             {
                 switch (layer)
@@ -99,6 +106,28 @@ internal sealed class ReferenceNetwork(int[] inputShape, LossKind loss, params R
                         shape = outShape;
                         break;
                     }
+                    case ReferenceResidualStart:
+                        shortcut = x;
+                        shortcutShape = shape;
+                        tape.Add(new Step(layer, offset, x, shape, x, shape));
+                        break;
+                    case ReferenceResidualEnd end:
+                    {
+                        double[] projected = shortcut;
+                        if (end.ProjectionStride == -1)
+                        {
+                            projected = Enumerable.Range(0, x.Length).Select(o => Enumerable.Range(0, shortcut.Length).Sum(i => shortcut[i] * p[offset + i * x.Length + o])).ToArray();
+                        }
+                        else if (end.ProjectionStride > 0)
+                        {
+                            projected = ConvForward(new ReferenceConv(shape[0], 1, 1, end.ProjectionStride, Bias: false), p, offset, shortcut, shortcutShape, shape);
+                        }
+                        double[] z = x.Select((v, i) => v + projected[i]).ToArray();
+                        tape.Add(new Step(layer, offset, shortcut, shortcutShape, z, shape));
+                        offset += end.ProjectionStride == -1 ? shortcut.Length * x.Length : end.ProjectionStride > 0 ? shape[0] * shortcutShape[0] : 0;
+                        x = z.Select(v => Activate(end.Activation, end.Alpha, v)).ToArray();
+                        break;
+                    }
                     case ReferenceGlobalAvgPool:
                     {
                         int plane = shape[1] * shape[2];
@@ -121,9 +150,44 @@ internal sealed class ReferenceNetwork(int[] inputShape, LossKind loss, params R
                 dy[i] /= batch;
             }
 
+            double[]? shortcutGradient = null;
             for (int l = tape.Count - 1; l >= 0; l--)
             {
-                dy = Backward(tape[l], p, grad, dy);
+                Step step = tape[l];
+                if (step.Layer is ReferenceResidualEnd end)
+                {
+                    // The sum's gradient goes to the block unchanged and to the shortcut (through the projection).
+                    double[] ds = step.Z.Select((v, i) => dy[i] * Derivative(end.Activation, end.Alpha, v)).ToArray();
+                    shortcutGradient = new double[step.Input.Length];
+                    if (end.ProjectionStride == -1)
+                    {
+                        for (int i = 0; i < step.Input.Length; i++)
+                        {
+                            for (int o = 0; o < ds.Length; o++)
+                            {
+                                grad[step.Offset + i * ds.Length + o] += step.Input[i] * ds[o];
+                                shortcutGradient[i] += ds[o] * p[step.Offset + i * ds.Length + o];
+                            }
+                        }
+                    }
+                    else if (end.ProjectionStride > 0)
+                    {
+                        shortcutGradient = Backward(step with { Layer = new ReferenceConv(step.OutShape[0], 1, 1, end.ProjectionStride, Bias: false) }, p, grad, ds);
+                    }
+                    else
+                    {
+                        shortcutGradient = ds;
+                    }
+                    dy = ds;
+                }
+                else if (step.Layer is ReferenceResidualStart)
+                {
+                    dy = dy.Select((v, i) => v + shortcutGradient![i]).ToArray();
+                }
+                else
+                {
+                    dy = Backward(step, p, grad, dy);
+                }
             }
             Array.Copy(dy, 0, inputGradients, r * inputSize, inputSize);
         }

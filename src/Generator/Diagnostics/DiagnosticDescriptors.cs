@@ -89,7 +89,23 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
         "NG0021", "Network too large",
-        "Network '{0}' needs {1} parameters and {2} activation floats per sample; NetGen supports up to {3} each; use smaller layers");
+        "{0} is too large: {1}; NetGen's buffers hold at most {2} floats each, so use smaller layers");
+
+    public static readonly DiagnosticDescriptor InvalidDropoutRate = Error(
+        "NG0022", "Invalid dropout rate",
+        "Layer {0} (Dropout): the rate must be in [0, 1) (typically 0.5 for hidden layers, 0.2 for inputs), but is {1}");
+
+    public static readonly DiagnosticDescriptor InvalidBatchNormArgument = Error(
+        "NG0023", "Invalid batch-norm argument",
+        "Layer {0} (BatchNorm): {1} must be {2}, but is {3}");
+
+    public static readonly DiagnosticDescriptor ResidualBlockMismatch = Error(
+        "NG0024", "Unmatched residual block",
+        "Layer {0} ({1}): {2}");
+
+    public static readonly DiagnosticDescriptor ResidualProjectionImpossible = Error(
+        "NG0025", "Residual shortcut cannot be projected",
+        "Layer {0} (ResidualEnd): the shortcut {1} cannot be projected onto the block output {2}: {3}");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));

@@ -102,5 +102,5 @@ internal static class ActivationEmitter
     public static string Literal(float value) => Planner.Format(value) + "f";
 
     public static IEnumerable<ActivationKind> Used(NetworkPlan plan) =>
-        plan.Layers.Where(l => l.Kind is LayerKind.Dense or LayerKind.Conv2D).Select(l => l.Activation).Distinct().OrderBy(a => a);
+        plan.Layers.Where(l => l.HasActivation).Select(l => l.Activation).Distinct().OrderBy(a => a);
 }

@@ -21,6 +21,10 @@ internal static class LayerEmitter
             LayerKind.Conv2D => Invariant($"// Layer {layer.Index}: Conv2D {Shape(layer.InputShape)} -> {Shape(layer.OutputShape)}, kernel {g!.KernelHeight}x{g.KernelWidth}, stride {g.Stride}, padding {Padding(g)}, dilation {g.Dilation}, {activation}; {parameters}"),
             LayerKind.MaxPool2D or LayerKind.AvgPool2D => Invariant($"// Layer {layer.Index}: {layer.Kind} {Shape(layer.InputShape)} -> {Shape(layer.OutputShape)}, window {g!.KernelHeight}x{g.KernelWidth}, stride {g.Stride}"),
             LayerKind.GlobalAvgPool => Invariant($"// Layer {layer.Index}: GlobalAvgPool {Shape(layer.InputShape)} -> {layer.OutputSize}"),
+            LayerKind.Dropout => Invariant($"// Layer {layer.Index}: Dropout {Shape(layer.InputShape)}, rate {Planner.Format(layer.Rate)}"),
+            LayerKind.BatchNorm => Invariant($"// Layer {layer.Index}: BatchNorm {Shape(layer.InputShape)}, {activation}; gamma [{layer.WeightLength}] at {layer.WeightOffset}, beta at {layer.BiasOffset}, running mean and variance at Buffers[{layer.Norm!.BufferOffset}..{layer.Norm.BufferOffset + 2 * layer.Norm.Channels}]"),
+            LayerKind.ResidualStart => Invariant($"// Layer {layer.Index}: ResidualStart {Shape(layer.InputShape)} (the shortcut starts here)"),
+            LayerKind.ResidualEnd => Invariant($"// Layer {layer.Index}: ResidualEnd {Shape(layer.InputShape)}, {activation}, shortcut from {Shape(layer.Residual!.ShortcutShape)}") + (layer.Residual.HasProjection ? Invariant($" projected by weights {WeightShape(layer)} at {layer.WeightOffset}..{layer.BiasOffset}") : " (identity)"),
             _ => Invariant($"// Layer {layer.Index}: Flatten {Shape(layer.InputShape)} -> {layer.OutputSize} (a reshape: the same buffer, no code)"),
         };
     }
@@ -29,6 +33,9 @@ internal static class LayerEmitter
     {
         LayerKind.Maxout => Invariant($"[{layer.InputSize}, {layer.Pieces}, {layer.Units}]"),
         LayerKind.Conv2D => Invariant($"[{layer.Units}, {layer.Geometry!.InChannels}, {layer.Geometry.KernelHeight}, {layer.Geometry.KernelWidth}]"),
+        LayerKind.BatchNorm => Invariant($"[{layer.WeightLength}]"),
+        LayerKind.ResidualEnd when layer.Residual!.ConvProjection is { } g => Invariant($"[{g.OutChannels}, {g.InChannels}, 1, 1]"),
+        LayerKind.ResidualEnd => Invariant($"[{layer.WeightLength / layer.OutputSize}, {layer.OutputSize}]"),
         _ => Invariant($"[{layer.InputSize}, {layer.Units}]"),
     };
 
@@ -50,6 +57,19 @@ internal static class LayerEmitter
             case LayerKind.AvgPool2D:
             case LayerKind.GlobalAvgPool:
                 PoolEmitter.EmitKernels(w, layer);
+                break;
+            case LayerKind.Dropout:
+                RegularizationEmitter.EmitDropout(w, layer);
+                break;
+            case LayerKind.BatchNorm:
+                RegularizationEmitter.EmitBatchNorm(w, layer);
+                if (layer.Activation != ActivationKind.Identity)
+                {
+                    EmitActivationBackward(w, layer, layer.OutputSize);
+                }
+                break;
+            case LayerKind.ResidualEnd:
+                ResidualEmitter.EmitKernels(w, layer);
                 break;
         }
     }

@@ -38,6 +38,14 @@ internal static class NetworkEmitter
                 LayerEmitter.EmitKernels(w, layer, logitsVariant: layer == output && plan.Loss == LossKindMirror.BinaryCrossEntropy);
             }
             ActivationEmitter.EmitHelpers(w, ActivationEmitter.Used(plan));
+            if (plan.Layers.Any(l => l.Kind == LayerKind.Dropout))
+            {
+                RegularizationEmitter.EmitDropoutHelpers(w);
+            }
+            if (plan.Layers.Any(l => l.Kind == LayerKind.ResidualEnd))
+            {
+                ResidualEmitter.EmitHelpers(w);
+            }
             EmitDescription(w, plan);
             w.WriteLine("int global::NetGen.INetwork.InputSize => InputSize;");
             w.WriteLine("int global::NetGen.INetwork.OutputSize => OutputSize;");
@@ -105,6 +113,8 @@ internal static class NetworkEmitter
         w.WriteLine(Invariant($"private const int DeltaPerSample = {plan.DeltaPerSample};"));
         w.WriteLine("// Floats of per-call scratch after the workspace (the im2col matrices of convolutions, one sample at a time).");
         w.WriteLine(Invariant($"private const int ScratchSize = {plan.ScratchSize};"));
+        w.WriteLine("// Floats of batch-norm statistics after the scratch: each layer's batch mean and inverse standard deviation.");
+        w.WriteLine(Invariant($"private const int StatsSize = {plan.StatsSize};"));
         w.WriteLine();
     }
 
@@ -138,6 +148,10 @@ internal static class NetworkEmitter
         w.WriteLine("private float[] _workspace = Array.Empty<float>();");
         w.WriteLine("private float[] _deltaA = Array.Empty<float>();");
         w.WriteLine("private float[] _deltaB = Array.Empty<float>();");
+        if (plan.Layers.Any(l => l.Kind == LayerKind.ResidualEnd))
+        {
+            w.WriteLine("private float[] _deltaC = Array.Empty<float>();");
+        }
         w.WriteLine("private int _capacity;");
         w.WriteLine();
         w.WriteLine("// Inference workspace, one per thread, so concurrent Forward calls never share activations.");
@@ -155,8 +169,43 @@ internal static class NetworkEmitter
 
     private static void EmitInitialization(SourceWriter w, NetworkPlan plan)
     {
-        w.WriteLine("/// <summary>Re-initializes every weight from <paramref name=\"seed\"/> and sets every bias to zero. The same seed always gives the same parameters.</summary>");
-        w.WriteLine("public void InitializeParameters(int seed) => Initialize(Parameters, seed);");
+        w.WriteLine("/// <summary>");
+        w.WriteLine("/// Re-initializes every weight from <paramref name=\"seed\"/>, sets biases to zero (batch-norm scales to one), resets the");
+        w.WriteLine("/// running statistics, seeds the dropout masks and restarts the step count. The same seed always gives the same network.");
+        w.WriteLine("/// </summary>");
+        using (w.Block("public void InitializeParameters(int seed)"))
+        {
+            w.WriteLine("Initialize(Parameters, seed);");
+            w.WriteLine("ResetBuffers(Buffers);");
+            w.WriteLine("DropoutSeed = seed;");
+            w.WriteLine("TrainingSteps = 0;");
+        }
+        w.WriteLine();
+        w.WriteLine("/// <summary>Non-trainable state: the running mean and variance of each batch-norm layer (see the file header).</summary>");
+        w.WriteLine("public float[] Buffers { get; } = CreateBuffers();");
+        w.WriteLine();
+        w.WriteLine("/// <summary>The seed of the dropout masks; <see cref=\"InitializeParameters\"/> sets it.</summary>");
+        w.WriteLine("public int DropoutSeed { get; set; }");
+        w.WriteLine();
+        w.WriteLine("/// <summary>Training steps taken; with <see cref=\"DropoutSeed\"/> it determines the next dropout masks.</summary>");
+        w.WriteLine("public long TrainingSteps { get; set; }");
+        w.WriteLine();
+        using (w.Block("private static float[] CreateBuffers()"))
+        {
+            w.WriteLine(Invariant($"var buffers = new float[{plan.BufferCount}];"));
+            w.WriteLine("ResetBuffers(buffers);");
+            w.WriteLine("return buffers;");
+        }
+        w.WriteLine();
+        using (w.Block("private static void ResetBuffers(Span<float> buffers)"))
+        {
+            foreach (LayerPlan layer in plan.Layers.Where(l => l.Norm is not null))
+            {
+                w.WriteLine(Invariant($"// {layer.Name}: running mean 0, running variance 1."));
+                w.WriteLine(Invariant($"buffers.Slice({layer.Norm!.BufferOffset}, {layer.Norm.Channels}).Clear();"));
+                w.WriteLine(Invariant($"buffers.Slice({layer.Norm.BufferOffset + layer.Norm.Channels}, {layer.Norm.Channels}).Fill(1f);"));
+            }
+        }
         w.WriteLine();
         using (w.Block("private static float[] CreateParameters()"))
         {
@@ -171,8 +220,16 @@ internal static class NetworkEmitter
             foreach (LayerPlan layer in plan.Layers.Where(l => l.HasParameters))
             {
                 string weights = Invariant($"parameters.Slice({layer.WeightOffset}, {layer.WeightLength})");
+                if (layer.Kind == LayerKind.BatchNorm)
+                {
+                    w.WriteLine(Invariant($"// {layer.Name}: scale 1, shift 0 (the identity on normalized values)."));
+                    w.WriteLine(Invariant($"{weights}.Fill(1f);"));
+                    w.WriteLine(Invariant($"parameters.Slice({layer.BiasOffset}, {layer.BiasLength}).Clear();"));
+                    continue;
+                }
                 // Fan-in and fan-out count the connections of one unit: a convolution's receptive field is channels x kernel.
-                int fanIn = layer.Geometry is { } g ? g.PatchSize : layer.InputSize;
+                int shortcut = layer.Residual is { } r ? r.ShortcutShape.Aggregate(1, (a, d) => a * d) : 0;
+                int fanIn = layer.Geometry is { } g ? g.PatchSize : layer.Residual is not null ? shortcut : layer.InputSize;
                 int fanOut = layer.Geometry is { } h ? h.OutChannels * h.KernelHeight * h.KernelWidth : layer.Units;
                 if (UsesHe(layer))
                 {
@@ -194,7 +251,7 @@ internal static class NetworkEmitter
     }
 
     private static bool UsesHe(LayerPlan layer) =>
-        layer.Kind == LayerKind.Maxout || layer.Activation is ActivationKind.ReLU or ActivationKind.LeakyReLU or ActivationKind.ELU;
+        layer.Kind is LayerKind.Maxout or LayerKind.ResidualEnd || layer.Activation is ActivationKind.ReLU or ActivationKind.LeakyReLU or ActivationKind.ELU;
 
     /// <summary>Where a layer's input lives: the caller's input, or an earlier layer's output region of the workspace.</summary>
     private static string Source(NetworkPlan plan, LayerPlan layer)
@@ -217,13 +274,18 @@ internal static class NetworkEmitter
     {
         bool logits = plan.Loss == LossKindMirror.BinaryCrossEntropy;
         w.WriteLine("// The forward pass, layer by layer: each layer's output goes to its own region of the workspace");
-        w.WriteLine("// (region of a layer = batch * its per-sample offset), which the backward pass reads back.");
+        w.WriteLine("// (region of a layer = batch * its per-sample offset), which the backward pass reads back. After the regions");
+        w.WriteLine("// come the scratch (im2col matrices) and the batch statistics of batch normalization.");
+        w.WriteLine("// training: dropout active and batch statistics (else identity and running statistics); updateStatistics: move");
+        w.WriteLine("// the running statistics (only a real training step does); noise: the dropout masks' key.");
         if (logits)
         {
             w.WriteLine("// With logits, the output layer skips its sigmoid (training and loss evaluation use the fused sigmoid cross-entropy).");
         }
-        using (w.Block("private static void RunForward(ref float p, ref float input, ref float ws, ref float scratch, int batch" + (logits ? ", bool logits" : "") + ")"))
+        using (w.Block("private static void RunForward(ref float p, ref float buffers, ref float input, ref float ws, int batch, bool training, bool updateStatistics, ulong noise" + (logits ? ", bool logits" : "") + ")"))
         {
+            w.WriteLine("ref float scratch = ref Unsafe.Add(ref ws, batch * WorkspacePerSample);");
+            w.WriteLine("ref float stats = ref Unsafe.Add(ref scratch, ScratchSize);");
             LayerPlan output = OutputLayer(plan);
             foreach (LayerPlan layer in plan.Layers)
             {
@@ -243,32 +305,55 @@ internal static class NetworkEmitter
                     case LayerKind.GlobalAvgPool:
                         PoolEmitter.EmitForwardCall(w, layer, source, result);
                         break;
+                    case LayerKind.Dropout:
+                        w.WriteLine(Invariant($"{layer.Name}Forward({source}, {result}, batch, training, noise);"));
+                        break;
+                    case LayerKind.BatchNorm:
+                        w.WriteLine(Invariant($"{layer.Name}Forward({source}, {Parameter("p", layer.WeightOffset)}, {Parameter("p", layer.BiasOffset)}, {Parameter("buffers", layer.Norm!.BufferOffset)}, {Parameter("stats", layer.Norm.StatsOffset)}, {result}, batch, training, updateStatistics);"));
+                        break;
+                    case LayerKind.ResidualEnd:
+                        ResidualEmitter.EmitForwardCall(w, layer, source, ShortcutSource(layer), result, Parameter("p", layer.WeightOffset));
+                        break;
                 }
             }
         }
         w.WriteLine();
     }
 
+    private static string ShortcutSource(LayerPlan end) =>
+        end.Residual!.ShortcutOffset < 0 ? "ref input" : Workspace("ws", end.Residual.ShortcutOffset);
+
     private static void EmitBackwardPass(SourceWriter w, NetworkPlan plan)
     {
-        w.WriteLine("// The backward pass, last layer first. On entry dA holds d(loss)/d(network output); two buffers alternate");
-        w.WriteLine("// as the gradient flows down, and each layer overwrites its slice of the gradients.");
-        using (w.Block("private static void RunBackward(ref float p, ref float g, ref float input, ref float ws, ref float scratch, ref float dA, ref float dB, ref float inputGradient, bool wantInputGradient, int batch)"))
+        w.WriteLine("// The backward pass, last layer first. On entry dA holds d(loss)/d(network output); dA and dB alternate as the");
+        w.WriteLine("// gradient flows down (dC holds a residual shortcut's gradient until its block's start), and each layer");
+        w.WriteLine("// overwrites its slice of the gradients.");
+        using (w.Block("private static void RunBackward(ref float p, ref float g, ref float input, ref float ws, ref float dA, ref float dB, ref float dC, ref float inputGradient, bool wantInputGradient, int batch, ulong noise)"))
         {
+            w.WriteLine("ref float scratch = ref Unsafe.Add(ref ws, batch * WorkspacePerSample);");
+            w.WriteLine("ref float stats = ref Unsafe.Add(ref scratch, ScratchSize);");
             LayerPlan output = OutputLayer(plan);
             LayerPlan first = plan.Layers.First(l => l.HasCode);
             string current = "dA", other = "dB";
             foreach (LayerPlan layer in plan.Layers.Reverse())
             {
                 w.WriteLine(LayerEmitter.Header(layer));
+                bool isFirst = layer == first;
+                string source = Source(plan, layer);
+                string outputRegion = Workspace("ws", layer.OutputWorkspaceOffset);
+                if (layer.Kind == LayerKind.ResidualStart)
+                {
+                    int size = layer.OutputSize;
+                    w.WriteLine(layer.OutputWorkspaceOffset < 0
+                        ? Invariant($"if (wantInputGradient) AddInPlace(ref inputGradient, ref dC, batch * {size});")
+                        : Invariant($"AddInPlace(ref {current}, ref dC, batch * {size});"));
+                    continue;
+                }
                 if (!layer.HasCode)
                 {
                     continue;
                 }
-                bool isFirst = layer == first;
-                string source = Source(plan, layer);
-                string outputRegion = Workspace("ws", layer.OutputWorkspaceOffset);
-                if (layer.Kind is LayerKind.Dense or LayerKind.Conv2D && layer.Activation != ActivationKind.Identity)
+                if (layer.HasActivation && layer.Activation != ActivationKind.Identity)
                 {
                     if (layer == output && plan.Loss == LossKindMirror.BinaryCrossEntropy)
                     {
@@ -285,6 +370,7 @@ internal static class NetworkEmitter
                     (current, other) = (other, current);
                 }
                 string inputGradient = isFirst ? "ref inputGradient" : "ref " + other;
+                string guard = isFirst ? "if (wantInputGradient) " : "";
                 switch (layer.Kind)
                 {
                     case LayerKind.Dense:
@@ -296,6 +382,15 @@ internal static class NetworkEmitter
                         ConvEmitter.EmitBackwardCall(w, layer, source, current, Parameter("p", layer.WeightOffset), Parameter("g", layer.WeightOffset),
                             Bias("g", layer), inputGradient, isFirst);
                         break;
+                    case LayerKind.Dropout:
+                        w.WriteLine(Invariant($"{guard}{layer.Name}Backward(ref {current}, {inputGradient}, batch, noise);"));
+                        break;
+                    case LayerKind.BatchNorm:
+                        w.WriteLine(Invariant($"{layer.Name}Backward({source}, {Parameter("p", layer.WeightOffset)}, {Parameter("stats", layer.Norm!.StatsOffset)}, ref {current}, {Parameter("g", layer.WeightOffset)}, {Parameter("g", layer.BiasOffset)}, {inputGradient}, batch, {(isFirst ? "wantInputGradient" : "true")});"));
+                        break;
+                    case LayerKind.ResidualEnd:
+                        ResidualEmitter.EmitBackwardCalls(w, layer, ShortcutSource(layer), current, Parameter("p", layer.WeightOffset), Parameter("g", layer.WeightOffset));
+                        continue; // the block's gradient is the sum's gradient: it stays in the current buffer
                     default:
                         PoolEmitter.EmitBackwardCall(w, layer, source, outputRegion, current, inputGradient, isFirst);
                         break;

@@ -1,3 +1,4 @@
+using System.Linq;
 using static System.FormattableString;
 
 namespace NetGen.Generator;
@@ -8,6 +9,7 @@ internal static class PublicApiEmitter
     public static void Emit(SourceWriter w, NetworkPlan plan)
     {
         bool logits = plan.Loss == LossKindMirror.BinaryCrossEntropy;
+        bool hasResidual = plan.Layers.Any(l => l.Kind == LayerKind.ResidualEnd);
         string forwardLogits = logits ? ", logits: false" : "";
         string trainLogits = logits ? ", logits: true" : "";
         LayerPlan output = NetworkEmitter.OutputLayer(plan);
@@ -26,7 +28,7 @@ internal static class PublicApiEmitter
             w.WriteLine("    throw new ArgumentException($\"outputs holds {outputs.Length} floats; {batchSize} samples of {OutputSize} outputs need {batchSize * OutputSize}.\", nameof(outputs));");
             w.WriteLine("ref float ws = ref InferenceWorkspace(batchSize);");
             w.WriteLine("int batch = batchSize;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetReference(inputs), ref ws, ref Unsafe.Add(ref ws, batch * WorkspacePerSample), batch{forwardLogits});"));
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, training: false, updateStatistics: false, noise: 0{forwardLogits});"));
             w.WriteLine(Invariant($"MemoryMarshal.CreateReadOnlySpan({NetworkRegion(output)}, batch * OutputSize).CopyTo(outputs);"));
         }
         w.WriteLine();
@@ -68,19 +70,35 @@ internal static class PublicApiEmitter
             w.WriteLine("    throw new ArgumentException($\"activations holds {activations.Length} floats; the network's layer outputs take {ActivationCount}.\", nameof(activations));");
             w.WriteLine("ref float ws = ref InferenceWorkspace(1);");
             w.WriteLine("const int batch = 1;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetReference(input), ref ws, ref Unsafe.Add(ref ws, batch * WorkspacePerSample), batch{forwardLogits});"));
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(input), ref ws, batch, training: false, updateStatistics: false, noise: 0{forwardLogits});"));
             w.WriteLine("MemoryMarshal.CreateReadOnlySpan(ref ws, ActivationCount).CopyTo(activations);");
         }
         w.WriteLine();
 
-        w.WriteLine("/// <summary>The mean loss of a batch, without gradients. Thread-safe.</summary>");
+        w.WriteLine("/// <summary>The mean loss of a batch in inference mode (no dropout, running statistics), without gradients. Thread-safe.</summary>");
         using (w.Block("public float EvaluateLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)"))
         {
             w.WriteLine("CheckBatch(inputs, batchSize);");
             w.WriteLine("CheckTargets(targets, batchSize);");
             w.WriteLine("ref float ws = ref InferenceWorkspace(batchSize);");
             w.WriteLine("int batch = batchSize;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetReference(inputs), ref ws, ref Unsafe.Add(ref ws, batch * WorkspacePerSample), batch{trainLogits});"));
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, training: false, updateStatistics: false, noise: 0{trainLogits});"));
+            w.WriteLine(Invariant($"return ComputeLoss({NetworkRegion(output)}, targets, batch, ref Unsafe.NullRef<float>(), gradient: false);"));
+        }
+        w.WriteLine();
+
+        w.WriteLine("/// <summary>");
+        w.WriteLine("/// The mean loss of a batch in training mode, exactly as the next <see cref=\"TrainStep(ReadOnlySpan{float}, ReadOnlySpan{float}, int)\"/>");
+        w.WriteLine("/// would compute it (the same dropout masks, batch statistics), without gradients and without changing any state.");
+        w.WriteLine("/// </summary>");
+        using (w.Block("public float TrainingLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)"))
+        {
+            w.WriteLine("CheckBatch(inputs, batchSize);");
+            w.WriteLine("CheckTargets(targets, batchSize);");
+            w.WriteLine("CheckTrainingBatch(batchSize);");
+            w.WriteLine("ref float ws = ref InferenceWorkspace(batchSize);");
+            w.WriteLine("int batch = batchSize;");
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, training: true, updateStatistics: false, NextNoise(){trainLogits});"));
             w.WriteLine(Invariant($"return ComputeLoss({NetworkRegion(output)}, targets, batch, ref Unsafe.NullRef<float>(), gradient: false);"));
         }
         w.WriteLine();
@@ -96,17 +114,19 @@ internal static class PublicApiEmitter
             w.WriteLine("bool wantInputGradient = !inputGradients.IsEmpty;");
             w.WriteLine("if (wantInputGradient && inputGradients.Length != batchSize * InputSize)");
             w.WriteLine("    throw new ArgumentException($\"inputGradients holds {inputGradients.Length} floats; {batchSize} samples of {InputSize} inputs need {batchSize * InputSize} (or pass an empty span).\", nameof(inputGradients));");
+            w.WriteLine("CheckTrainingBatch(batchSize);");
             w.WriteLine("EnsureCapacity(batchSize);");
             w.WriteLine("int batch = batchSize;");
+            w.WriteLine("ulong noise = NextNoise();");
             w.WriteLine("ref float p = ref MemoryMarshal.GetArrayDataReference(Parameters);");
             w.WriteLine("ref float input = ref MemoryMarshal.GetReference(inputs);");
             w.WriteLine("ref float ws = ref MemoryMarshal.GetArrayDataReference(_workspace);");
             w.WriteLine("ref float dA = ref MemoryMarshal.GetArrayDataReference(_deltaA);");
-            w.WriteLine("ref float scratch = ref Unsafe.Add(ref ws, batch * WorkspacePerSample);");
-            w.WriteLine(Invariant($"RunForward(ref p, ref input, ref ws, ref scratch, batch{trainLogits});"));
+            w.WriteLine(Invariant($"RunForward(ref p, ref MemoryMarshal.GetArrayDataReference(Buffers), ref input, ref ws, batch, training: true, updateStatistics: true, noise{trainLogits});"));
             w.WriteLine(Invariant($"float loss = ComputeLoss({NetworkRegion(output)}, targets, batch, ref dA, gradient: true);"));
-            w.WriteLine("RunBackward(ref p, ref MemoryMarshal.GetArrayDataReference(Gradients), ref input, ref ws, ref scratch, ref dA, ref MemoryMarshal.GetArrayDataReference(_deltaB),");
-            w.WriteLine("    ref MemoryMarshal.GetReference(inputGradients), wantInputGradient, batch);");
+            w.WriteLine("RunBackward(ref p, ref MemoryMarshal.GetArrayDataReference(Gradients), ref input, ref ws, ref dA, ref MemoryMarshal.GetArrayDataReference(_deltaB),");
+            w.WriteLine(Invariant($"    {(hasResidual ? "ref MemoryMarshal.GetArrayDataReference(_deltaC)" : "ref Unsafe.NullRef<float>()")}, ref MemoryMarshal.GetReference(inputGradients), wantInputGradient, batch, noise);"));
+            w.WriteLine("TrainingSteps++;");
             w.WriteLine("return loss;");
         }
         w.WriteLine();
@@ -114,9 +134,13 @@ internal static class PublicApiEmitter
         using (w.Block("private void EnsureCapacity(int batchSize)"))
         {
             w.WriteLine("if (batchSize <= _capacity) return;");
-            w.WriteLine("_workspace = new float[batchSize * WorkspacePerSample + ScratchSize];");
+            w.WriteLine("_workspace = new float[batchSize * WorkspacePerSample + ScratchSize + StatsSize];");
             w.WriteLine("_deltaA = new float[batchSize * DeltaPerSample];");
             w.WriteLine("_deltaB = new float[batchSize * DeltaPerSample];");
+            if (hasResidual)
+            {
+                w.WriteLine("_deltaC = new float[batchSize * DeltaPerSample];");
+            }
             w.WriteLine("_capacity = batchSize;");
         }
         w.WriteLine();
@@ -124,8 +148,8 @@ internal static class PublicApiEmitter
         using (w.Block("private static ref float InferenceWorkspace(int batchSize)"))
         {
             w.WriteLine("float[]? workspace = t_workspace;");
-            w.WriteLine("if (workspace is null || workspace.Length < batchSize * WorkspacePerSample + ScratchSize)");
-            w.WriteLine("    t_workspace = workspace = new float[batchSize * WorkspacePerSample + ScratchSize];");
+            w.WriteLine("if (workspace is null || workspace.Length < batchSize * WorkspacePerSample + ScratchSize + StatsSize)");
+            w.WriteLine("    t_workspace = workspace = new float[batchSize * WorkspacePerSample + ScratchSize + StatsSize];");
             w.WriteLine("return ref MemoryMarshal.GetArrayDataReference(workspace);");
         }
         w.WriteLine();
@@ -134,6 +158,20 @@ internal static class PublicApiEmitter
             w.WriteLine("ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);");
             w.WriteLine("if (inputs.Length != batchSize * InputSize)");
             w.WriteLine("    throw new ArgumentException($\"inputs holds {inputs.Length} floats; {batchSize} samples of {InputSize} inputs need {batchSize * InputSize}.\", nameof(inputs));");
+        }
+        w.WriteLine();
+        w.WriteLine("// The dropout masks' key for the next training step: a hash of the seed and the step count.");
+        w.WriteLine("private ulong NextNoise() => unchecked((ulong)(uint)DropoutSeed * 0x9E3779B97F4A7C15UL ^ (ulong)TrainingSteps * 0xC2B2AE3D27D4EB4FUL);");
+        w.WriteLine();
+        using (w.Block("private static void CheckTrainingBatch(int batchSize)"))
+        {
+            int minimum = plan.Layers.Where(l => l.Norm is not null).Select(l => l.Norm!.Plane).DefaultIfEmpty(int.MaxValue).Min();
+            if (minimum < 2)
+            {
+                w.WriteLine("// Batch normalization of a single value per feature would divide by a zero variance (PyTorch refuses it too).");
+                w.WriteLine("if (batchSize < 2)");
+                w.WriteLine("    throw new ArgumentException(\"Batch normalization needs at least 2 samples per training batch to estimate a variance; use a larger batch.\", nameof(batchSize));");
+            }
         }
         w.WriteLine();
         using (w.Block("private static void CheckTargets(ReadOnlySpan<float> targets, int batchSize)"))

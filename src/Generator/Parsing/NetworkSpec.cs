@@ -21,6 +21,10 @@ internal enum LayerKind
     MaxPool2D,
     AvgPool2D,
     GlobalAvgPool,
+    Dropout,
+    BatchNorm,
+    ResidualStart,
+    ResidualEnd,
 }
 
 /// <summary>
@@ -48,7 +52,11 @@ internal sealed record LayerSpec(
     LocationInfo? KernelLocation = null,
     LocationInfo? StrideLocation = null,
     LocationInfo? PaddingLocation = null,
-    LocationInfo? DilationLocation = null);
+    LocationInfo? DilationLocation = null,
+    double Rate = 0,
+    float Momentum = 0.1f,
+    float Epsilon = 1e-5f,
+    LocationInfo? KernelWidthLocation = null);
 
 internal sealed record LossSpec(int Kind, LocationInfo? Location);
 

@@ -83,6 +83,10 @@ internal static class Parser
                 case "MaxPool2D":
                 case "AvgPool2D":
                 case "GlobalAvgPool":
+                case "Dropout":
+                case "BatchNorm":
+                case "ResidualStart":
+                case "ResidualEnd":
                     if (!onNetworkDeclaration)
                     {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayersOnSeveralDeclarations, location, shortName, symbol.Name));
@@ -114,7 +118,7 @@ internal static class Parser
 
         int activation = 0, padding = 0, dilation = 1;
         int stride = layerKind is LayerKind.MaxPool2D or LayerKind.AvgPool2D ? 0 : 1;
-        float alpha = float.NaN;
+        float alpha = float.NaN, momentum = 0.1f, epsilon = 1e-5f;
         bool bias = true;
         foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
         {
@@ -126,11 +130,13 @@ internal static class Parser
                 case ("Padding", int p): padding = p; break;
                 case ("Dilation", int d): dilation = d; break;
                 case ("Bias", bool b): bias = b; break;
+                case ("Momentum", float m): momentum = m; break;
+                case ("Epsilon", float e): epsilon = e; break;
             }
         }
 
         int units = 0, pieces = 0, kernelHeight = 0, kernelWidth = 0;
-        LocationInfo? unitsLocation = location, piecesLocation = location, kernelLocation = location;
+        LocationInfo? unitsLocation = location, piecesLocation = location, kernelLocation = location, kernelWidthLocation = null;
         switch (layerKind)
         {
             case LayerKind.Dense:
@@ -149,11 +155,19 @@ internal static class Parser
                 kernelHeight = Positional(1);
                 kernelWidth = attribute.ConstructorArguments.Length > 2 ? Positional(2) : kernelHeight;
                 kernelLocation = Parameter(1);
+                kernelWidthLocation = attribute.ConstructorArguments.Length > 2 ? Parameter(2) : kernelLocation;
                 break;
             case LayerKind.MaxPool2D:
             case LayerKind.AvgPool2D:
                 kernelHeight = kernelWidth = Positional(0);
                 kernelLocation = Parameter(0);
+                break;
+            case LayerKind.Dropout:
+                unitsLocation = Parameter(0);
+                break;
+            case LayerKind.BatchNorm:
+                unitsLocation = NamedArgumentLocation(syntax, "Momentum") ?? location;
+                piecesLocation = NamedArgumentLocation(syntax, "Epsilon") ?? location;
                 break;
         }
 
@@ -177,7 +191,11 @@ internal static class Parser
             kernelLocation,
             NamedArgumentLocation(syntax, "Stride") ?? location,
             NamedArgumentLocation(syntax, "Padding") ?? location,
-            NamedArgumentLocation(syntax, "Dilation") ?? location);
+            NamedArgumentLocation(syntax, "Dilation") ?? location,
+            layerKind == LayerKind.Dropout && attribute.ConstructorArguments.FirstOrDefault().Value is double rate ? rate : 0,
+            momentum,
+            epsilon,
+            kernelWidthLocation);
     }
 
     /// <summary>

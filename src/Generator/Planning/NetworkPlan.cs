@@ -18,6 +18,8 @@ internal sealed record NetworkPlan(
     int WorkspacePerSample,
     int DeltaPerSample,
     int ScratchSize,
+    int StatsSize,
+    int BufferCount,
     long ForwardFlops,
     string Fingerprint,
     string Canonical);
@@ -41,7 +43,10 @@ internal sealed record LayerPlan(
     int LinearWorkspaceOffset,
     int OutputWorkspaceOffset,
     long Flops,
-    ConvGeometry? Geometry = null)
+    ConvGeometry? Geometry = null,
+    float Rate = 0,
+    NormPlan? Norm = null,
+    ResidualPlan? Residual = null)
 {
     /// <summary>Width of the affine part x W + b: units, or units x pieces for maxout; the output size otherwise.</summary>
     public int LinearSize => Kind switch
@@ -52,10 +57,13 @@ internal sealed record LayerPlan(
     };
 
     /// <summary>Whether the layer has weights (dense, maxout, convolution).</summary>
-    public bool HasParameters => Kind is LayerKind.Dense or LayerKind.Maxout or LayerKind.Conv2D;
+    public bool HasParameters => WeightLength > 0;
 
-    /// <summary>Whether the layer computes anything (all but flatten, which only reinterprets the buffer).</summary>
-    public bool HasCode => Kind != LayerKind.Flatten;
+    /// <summary>Whether the layer computes anything (flatten and a residual start only name a buffer).</summary>
+    public bool HasCode => Kind is not (LayerKind.Flatten or LayerKind.ResidualStart);
+
+    /// <summary>Whether the layer applies an activation to its output (dense, convolution, batch norm, residual end).</summary>
+    public bool HasActivation => Kind is LayerKind.Dense or LayerKind.Conv2D or LayerKind.BatchNorm or LayerKind.ResidualEnd;
 
     public int ParameterCount => WeightLength + BiasLength;
 }
@@ -84,6 +92,23 @@ internal sealed record ConvGeometry(
 
     /// <summary>A 1x1 convolution with stride 1 and no padding reads its input directly as the im2col matrix.</summary>
     public bool IsPointwise => KernelHeight == 1 && KernelWidth == 1 && Stride == 1 && PaddingHeight == 0 && PaddingWidth == 0;
+}
+
+/// <summary>
+/// Batch normalization over <see cref="Channels"/> groups of <see cref="Plane"/> values per sample (features: plane 1).
+/// Running mean and variance live in Buffers at <see cref="BufferOffset"/>; the training pass keeps each batch's mean
+/// and inverse standard deviation in the statistics area at <see cref="StatsOffset"/> for the backward pass.
+/// </summary>
+internal sealed record NormPlan(int Channels, int Plane, int BufferOffset, int StatsOffset, float Momentum, float Epsilon);
+
+/// <summary>
+/// The shortcut of a residual block: the tensor at the block's start (workspace offset, -1 for the network input),
+/// and, when the block changes the shape, a projection: a strided 1x1 convolution for images or a linear map for
+/// vectors, whose output goes to <see cref="ProjectionOffset"/>.
+/// </summary>
+internal sealed record ResidualPlan(int ShortcutOffset, EquatableArray<int> ShortcutShape, ConvGeometry? ConvProjection, bool LinearProjection, int ProjectionOffset)
+{
+    public bool HasProjection => ConvProjection is not null || LinearProjection;
 }
 
 internal sealed record PlanResult(NetworkPlan? Plan, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -41,7 +41,8 @@ internal static partial class Planner
         }
         if (Size(inputShape) > MaxSize)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, spec.Input.Location, spec.ClassName, "some", N(Size(inputShape)), N(MaxSize)));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, spec.Input.Location, "Network '" + spec.ClassName + "'",
+                Invariant($"its input has {N(Size(inputShape))} floats per sample"), N(MaxSize)));
             return null;
         }
         if (!spec.Layers.Any(l => l.Kind != LayerKind.Flatten))
@@ -74,8 +75,14 @@ internal static partial class Planner
         }
         if (state.ParameterCount > MaxSize || state.WorkspacePerSample > MaxSize || state.ScratchSize > MaxSize || state.DeltaPerSample > MaxSize)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, spec.Location, spec.ClassName,
-                N(state.ParameterCount), N(state.WorkspacePerSample), N(MaxSize)));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, spec.Location, "Network '" + spec.ClassName + "'",
+                Invariant($"it needs {N(state.ParameterCount)} parameters, {N(state.WorkspacePerSample)} activation floats per sample and {N(state.ScratchSize)} floats of convolution scratch"), N(MaxSize)));
+            return null;
+        }
+        if (state.OpenResidual is { } unclosed)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ResidualBlockMismatch, spec.Layers[unclosed.Index - 1].Location, unclosed.Index, "ResidualStart",
+                "this block is never closed; add [ResidualEnd] where the shortcut should be added back"));
             return null;
         }
         int[] shape = state.Shape;
@@ -109,7 +116,7 @@ internal static partial class Planner
         return new NetworkPlan(
             spec.Namespace, spec.ClassName, spec.Accessibility, inputShape.ToEquatableArray(), (int)Size(inputShape), outputSize, loss,
             IsClassLabelLoss(loss, outputSize) ? 1 : outputSize, layers.ToEquatableArray(), (int)state.ParameterCount, (int)state.WorkspacePerSample,
-            (int)state.DeltaPerSample, (int)state.ScratchSize, state.Flops, Fingerprint(canonical), canonical);
+            (int)state.DeltaPerSample, (int)state.ScratchSize, (int)state.StatsSize, (int)state.BufferCount, state.Flops, Fingerprint(canonical), canonical);
     }
 
     public static bool IsClassLabelLoss(LossKindMirror loss, int outputSize) =>
@@ -179,6 +186,9 @@ internal static partial class Planner
         LayerKind.Maxout => $"Maxout({layer.Units.ToString(CultureInfo.InvariantCulture)}, {layer.Pieces.ToString(CultureInfo.InvariantCulture)})",
         LayerKind.Conv2D => Invariant($"Conv2D({layer.Units}, {layer.Geometry!.KernelHeight}x{layer.Geometry.KernelWidth}, {layer.Activation})"),
         LayerKind.MaxPool2D or LayerKind.AvgPool2D => Invariant($"{layer.Kind}({layer.Geometry!.KernelHeight})"),
+        LayerKind.Dropout => Invariant($"Dropout({Format(layer.Rate)})"),
+        LayerKind.BatchNorm => Invariant($"BatchNorm({layer.Activation})"),
+        LayerKind.ResidualEnd => Invariant($"ResidualEnd({layer.Activation}{(layer.Residual!.HasProjection ? ", projection" : "")})"),
         _ => layer.Kind.ToString(),
     };
 
@@ -193,6 +203,9 @@ internal static partial class Planner
                 LayerKind.Maxout => $"Maxout({layer.Units.ToString(CultureInfo.InvariantCulture)},{layer.Pieces.ToString(CultureInfo.InvariantCulture)})",
                 LayerKind.Conv2D => Invariant($"Conv2D({layer.Units},{layer.Geometry!.KernelHeight}x{layer.Geometry.KernelWidth},s{layer.Geometry.Stride},p{layer.Geometry.PaddingHeight}x{layer.Geometry.PaddingWidth},d{layer.Geometry.Dilation},{(layer.BiasLength > 0 ? "bias" : "nobias")},{layer.Activation}{(float.IsNaN(layer.Alpha) ? "" : ":" + Format(layer.Alpha))})"),
                 LayerKind.MaxPool2D or LayerKind.AvgPool2D => Invariant($"{layer.Kind}({layer.Geometry!.KernelHeight},s{layer.Geometry.Stride})"),
+                LayerKind.Dropout => Invariant($"Dropout({Format(layer.Rate)})"),
+                LayerKind.BatchNorm => Invariant($"BatchNorm(m{Format(layer.Norm!.Momentum)},e{Format(layer.Norm.Epsilon)},{layer.Activation}{(float.IsNaN(layer.Alpha) ? "" : ":" + Format(layer.Alpha))})"),
+                LayerKind.ResidualEnd => Invariant($"ResidualEnd({layer.Activation}{(float.IsNaN(layer.Alpha) ? "" : ":" + Format(layer.Alpha))})"),
                 _ => layer.Kind.ToString(),
             });
         }

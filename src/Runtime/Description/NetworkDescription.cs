@@ -20,6 +20,14 @@ public enum LayerKind
     AvgPool2D,
     /// <summary>Mean over height and width per channel.</summary>
     GlobalAvgPool,
+    /// <summary>Inverted dropout (identity in inference).</summary>
+    Dropout,
+    /// <summary>Batch normalization: gamma at the weight offset, beta at the bias offset; running statistics in <see cref="INetwork.Buffers"/>.</summary>
+    BatchNorm,
+    /// <summary>Where a residual block's shortcut starts (no computation).</summary>
+    ResidualStart,
+    /// <summary>Adds the shortcut (projected by the layer's weights when they exist) to the block's output.</summary>
+    ResidualEnd,
 }
 
 /// <summary>
