@@ -58,13 +58,45 @@ public sealed class Checkpoint
     /// <summary>The parameters.</summary>
     public float[] Parameters { get; }
 
+    /// <summary>
+    /// The model's non-trainable state (<see cref="INetwork.Buffers"/>: batch-normalization running statistics), in its
+    /// layout; empty for a model without any.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    public float[] Buffers
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(Buffers));
+            field = value;
+        }
+    } = [];
+
+    /// <summary>The model's <see cref="INetwork.DropoutSeed"/>.</summary>
+    public int DropoutSeed { get; init; }
+
+    /// <summary>The model's <see cref="INetwork.TrainingSteps"/>, which with the seed determines the next dropout masks.</summary>
+    public long TrainingSteps
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(TrainingSteps));
+            field = value;
+        }
+    }
+
     /// <summary>The optimizer state, if the checkpoint has one.</summary>
     public OptimizerState? OptimizerState { get; }
 
     /// <summary>The trainer state, if the checkpoint has one.</summary>
     public TrainerState? TrainerState { get; }
 
-    /// <summary>Captures copies of a model's parameters and, optionally, an optimizer's state.</summary>
+    /// <summary>
+    /// Captures copies of a model's parameters and state (buffers, dropout seed, training steps) and, optionally, an
+    /// optimizer's state.
+    /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="optimizer">The optimizer training the model, to resume training later; or <see langword="null"/>.</param>
     /// <param name="trainerState">The trainer state, e.g. <see cref="TrainingHistory.State"/>; or <see langword="null"/>.</param>
@@ -72,11 +104,16 @@ public sealed class Checkpoint
     public static Checkpoint Capture(INetwork model, IOptimizer? optimizer = null, TrainerState? trainerState = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return new Checkpoint(model.Fingerprint, (float[])model.Parameters.Clone(), optimizer?.ExportState(), trainerState);
+        return new Checkpoint(model.Fingerprint, (float[])model.Parameters.Clone(), optimizer?.ExportState(), trainerState)
+        {
+            Buffers = (float[])model.Buffers.Clone(),
+            DropoutSeed = model.DropoutSeed,
+            TrainingSteps = model.TrainingSteps,
+        };
     }
 
     /// <summary>
-    /// Copies the parameters into <paramref name="model"/> and, if given, the optimizer state into
+    /// Copies the parameters and the model state (buffers, dropout seed, training steps) into <paramref name="model"/> and, if given, the optimizer state into
     /// <paramref name="optimizer"/>, after checking that both fit; on failure neither is changed.
     /// </summary>
     /// <param name="model">A model of the architecture the checkpoint was saved from.</param>
@@ -100,6 +137,12 @@ public sealed class Checkpoint
                 $"{Describe()} holds {Parameters.Length} parameters, but this model ({model.GetType().Name}) has {model.Parameters.Length}, " +
                 "although the fingerprints match. The model's generated code and its fingerprint disagree; rebuild the project.");
         }
+        if (model.Buffers.Length != Buffers.Length)
+        {
+            throw new InvalidDataException(
+                $"{Describe()} holds {Buffers.Length} buffer values (running statistics), but this model ({model.GetType().Name}) has {model.Buffers.Length}, " +
+                "although the fingerprints match. The model's generated code and its fingerprint disagree; rebuild the project.");
+        }
         if (optimizer is not null)
         {
             if (OptimizerState is null)
@@ -110,6 +153,9 @@ public sealed class Checkpoint
             optimizer.ImportState(OptimizerState);
         }
         Parameters.CopyTo(model.Parameters, 0);
+        Buffers.CopyTo(model.Buffers, 0);
+        model.DropoutSeed = DropoutSeed;
+        model.TrainingSteps = TrainingSteps;
     }
 
     /// <summary>
@@ -280,6 +326,9 @@ public sealed class Checkpoint
         writer.WriteInt64(totalLength);
         writer.WriteString(Fingerprint);
         writer.WriteFloats(Parameters);
+        writer.WriteFloats(Buffers);
+        writer.WriteInt32(DropoutSeed);
+        writer.WriteInt64(TrainingSteps);
         if (OptimizerState is OptimizerState optimizer)
         {
             writer.WriteString(optimizer.Optimizer);
@@ -317,6 +366,7 @@ public sealed class Checkpoint
                 if (early.BestParameters is float[] best)
                 {
                     writer.WriteFloats(best);
+                    writer.WriteFloats(early.BestBuffers ?? []);
                 }
             }
         }
@@ -331,6 +381,13 @@ public sealed class Checkpoint
             throw reader.Inconsistent("its fingerprint is empty");
         }
         float[] parameters = reader.ReadFloats("parameters");
+        float[] buffers = reader.ReadFloats("buffers");
+        int dropoutSeed = reader.ReadInt32("dropout seed");
+        long trainingSteps = reader.ReadInt64("training steps");
+        if (trainingSteps < 0)
+        {
+            throw reader.Inconsistent($"its training step count is {trainingSteps}");
+        }
 
         OptimizerState? optimizer = null;
         if ((flags & CheckpointFormat.HasOptimizerState) != 0)
@@ -388,12 +445,18 @@ public sealed class Checkpoint
                 int bestEpoch = reader.ReadInt32("early-stopping best epoch");
                 int wait = reader.ReadInt32("early-stopping wait");
                 bool stopped = reader.ReadBoolean("early-stopping stopped flag");
-                float[]? best = reader.ReadBoolean("early-stopping best-parameters flag") ? reader.ReadFloats("early-stopping best parameters") : null;
-                if (bestEpoch < 0 || wait < 0 || best is not null && best.Length != parameters.Length)
+                float[]? best = null, bestBuffers = null;
+                if (reader.ReadBoolean("early-stopping best-parameters flag"))
                 {
-                    throw reader.Inconsistent($"its early-stopping state is invalid (best epoch {bestEpoch}, wait {wait}, {best?.Length} best parameters)");
+                    best = reader.ReadFloats("early-stopping best parameters");
+                    bestBuffers = reader.ReadFloats("early-stopping best buffers");
                 }
-                early = new EarlyStoppingState(bestValue, bestEpoch, wait, stopped, best);
+                if (bestEpoch < 0 || wait < 0 || best is not null && (best.Length != parameters.Length || bestBuffers!.Length != buffers.Length))
+                {
+                    throw reader.Inconsistent(
+                        $"its early-stopping state is invalid (best epoch {bestEpoch}, wait {wait}, {best?.Length} best parameters, {bestBuffers?.Length} best buffers)");
+                }
+                early = new EarlyStoppingState(bestValue, bestEpoch, wait, stopped, best, bestBuffers);
             }
             if (completedEpochs < 0 || step < 0 || sampleCount <= 0 || batchSize <= 0 || shuffleState == UInt128.Zero || augmentationState == UInt128.Zero)
             {
@@ -401,7 +464,7 @@ public sealed class Checkpoint
             }
             trainer = new TrainerState(completedEpochs, step, sampleCount, batchSize, shuffleState, augmentationState, early);
         }
-        return new Checkpoint(fingerprint, parameters, optimizer, trainer);
+        return new Checkpoint(fingerprint, parameters, optimizer, trainer) { Buffers = buffers, DropoutSeed = dropoutSeed, TrainingSteps = trainingSteps };
     }
 
     private static void VerifyChecksum(Stream stream, long origin, long length, ReadOnlySpan<byte> header, string name)

@@ -51,9 +51,9 @@ public sealed record EarlyStopping
     }
 
     /// <summary>
-    /// Whether the parameters of the best epoch are copied back into the model when training ends (stopped early or
-    /// not); true by default. Checkpoints always hold the latest parameters (so a resumed run continues exactly), with
-    /// the best ones in <see cref="EarlyStoppingState.BestParameters"/>.
+    /// Whether the parameters and buffers (<see cref="INetwork.Buffers"/>) of the best epoch are copied back into the model
+    /// when training ends (stopped early or not); true by default. Checkpoints always hold the latest values (so a resumed
+    /// run continues exactly), with the best ones in <see cref="EarlyStoppingState.BestParameters"/>.
     /// </summary>
     public bool RestoreBestWeights { get; init; } = true;
 

@@ -63,7 +63,7 @@ public sealed class Trainer
     /// <summary>
     /// Continues a run from a checkpoint that the trainer saved (<see cref="TrainerOptions.CheckpointPath"/>) or that was
     /// captured with <see cref="Checkpoint.Capture"/> from a <see cref="TrainingHistory.State"/>: restores the parameters,
-    /// the optimizer state and the trainer state, and trains epochs <c>CompletedEpochs + 1</c> to
+    /// the model state (buffers, dropout seed and step), the optimizer state and the trainer state, and trains epochs <c>CompletedEpochs + 1</c> to
     /// <see cref="TrainerOptions.Epochs"/>. With the same options, data and optimizer settings the result is
     /// bit-identical to a run that was never interrupted.
     /// </summary>
@@ -126,7 +126,7 @@ public sealed class Trainer
         }
         if (Options.EarlyStopping is not null)
         {
-            EarlyStoppingTracker.Validate(Options.EarlyStopping, state.EarlyStopping!, model.Parameters.Length);
+            EarlyStoppingTracker.Validate(Options.EarlyStopping, state.EarlyStopping!, model.Parameters.Length, model.Buffers.Length);
         }
         checkpoint.Restore(model, optimizer);
         return Run(model, optimizer, train, validation, state, progress, cancellationToken);
@@ -180,7 +180,7 @@ public sealed class Trainer
         SeededRandom shuffleRandom = SeededRandom.FromState(start.ShuffleRandomState);
         SeededRandom augmentationRandom = SeededRandom.FromState(start.AugmentationRandomState);
         long step = start.Step;
-        var stopping = Options.EarlyStopping is null ? null : new EarlyStoppingTracker(Options.EarlyStopping, start.EarlyStopping, model.Parameters.Length);
+        var stopping = Options.EarlyStopping is null ? null : new EarlyStoppingTracker(Options.EarlyStopping, start.EarlyStopping, model.Parameters.Length, model.Buffers.Length);
         using var log = Options.LogPath is null ? null : new TrainingLog(Options.LogPath);
         var epochs = new List<EpochResult>(Options.Epochs - start.CompletedEpochs);
         TrainerState state = start;
@@ -241,7 +241,7 @@ public sealed class Trainer
                 Step = step,
             };
             epochs.Add(result);
-            stopping?.Update(result, model.Parameters);
+            stopping?.Update(result, model.Parameters, model.Buffers);
             state = new TrainerState(epoch, step, count, Options.BatchSize, shuffleRandom.State, augmentationRandom.State, stopping?.ToState());
             log?.Write(result);
 
@@ -259,7 +259,7 @@ public sealed class Trainer
 
         if (stopping is not null && Options.EarlyStopping!.RestoreBestWeights)
         {
-            stopping.RestoreBest(model.Parameters, epochs[^1].Epoch);
+            stopping.RestoreBest(model.Parameters, model.Buffers, epochs[^1].Epoch);
         }
         return new TrainingHistory(epochs, state, stopping?.Stopped ?? false, stopping?.BestEpoch);
     }

@@ -70,7 +70,8 @@ public sealed class EarlyStoppingState
     /// <param name="epochsWithoutImprovement">The number of epochs since the best one.</param>
     /// <param name="stopped">Whether the run has stopped early.</param>
     /// <param name="bestParameters">A copy of the parameters after the best epoch, when best weights are restored.</param>
-    public EarlyStoppingState(double bestValue, int bestEpoch, int epochsWithoutImprovement, bool stopped, float[]? bestParameters)
+    /// <param name="bestBuffers">A copy of the model's buffers (<see cref="INetwork.Buffers"/>) after the best epoch, kept with <paramref name="bestParameters"/>.</param>
+    public EarlyStoppingState(double bestValue, int bestEpoch, int epochsWithoutImprovement, bool stopped, float[]? bestParameters, float[]? bestBuffers = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bestEpoch);
         ArgumentOutOfRangeException.ThrowIfNegative(epochsWithoutImprovement);
@@ -79,6 +80,7 @@ public sealed class EarlyStoppingState
         EpochsWithoutImprovement = epochsWithoutImprovement;
         Stopped = stopped;
         BestParameters = bestParameters;
+        BestBuffers = bestParameters is null ? null : bestBuffers ?? [];
     }
 
     /// <summary>The best value of the monitored metric so far.</summary>
@@ -95,4 +97,7 @@ public sealed class EarlyStoppingState
 
     /// <summary>The parameters after <see cref="BestEpoch"/>, if <see cref="EarlyStopping.RestoreBestWeights"/> is set.</summary>
     public float[]? BestParameters { get; }
+
+    /// <summary>The model's buffers (running statistics) after <see cref="BestEpoch"/>, kept with <see cref="BestParameters"/>.</summary>
+    public float[]? BestBuffers { get; }
 }

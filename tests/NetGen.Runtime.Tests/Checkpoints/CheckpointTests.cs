@@ -53,6 +53,32 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void The_model_state_is_captured_and_restored()
+    {
+        var model = new StatefulNetwork(2);
+        model.InitializeParameters(seed: 7);
+        model.TrainStep([1f, 2f, 3f, 4f], [1f, 0f], 2);
+        string path = PathOf("model.ckpt");
+        Checkpoint.Capture(model).Save(path);
+
+        var restored = new StatefulNetwork(2);
+        Checkpoint loaded = Checkpoint.Load(path, restored);
+
+        Assert.Equal(model.Buffers, loaded.Buffers);
+        Assert.Equal(model.Parameters, restored.Parameters);
+        Assert.Equal(model.Buffers, restored.Buffers);
+        Assert.Equal((7, 1L), (restored.DropoutSeed, restored.TrainingSteps));
+    }
+
+    [Fact]
+    public void Buffers_of_another_length_are_refused()
+    {
+        var checkpoint = new Checkpoint("stateful-2", new float[3]) { Buffers = new float[5] };
+        var error = Assert.Throws<InvalidDataException>(() => checkpoint.Restore(new StatefulNetwork(2)));
+        Assert.Contains("holds 5 buffer values (running statistics), but this model (StatefulNetwork) has 2", error.Message);
+    }
+
+    [Fact]
     public void A_checkpoint_without_optional_state_round_trips()
     {
         var checkpoint = new Checkpoint("fp", [1f, -2f, float.Epsilon]);
@@ -70,8 +96,9 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void The_file_layout_is_the_documented_one()
     {
-        // docs/checkpoint-format.md: magic, version 1, flags 0, total length, fingerprint, parameters, CRC-32.
-        var checkpoint = new Checkpoint("ab", [1.5f]);
+        // docs/checkpoint-format.md: magic, version 1, flags 0, total length, fingerprint, parameters, buffers,
+        // dropout seed, training steps, CRC-32.
+        var checkpoint = new Checkpoint("ab", [1.5f]) { Buffers = [2f], DropoutSeed = 3, TrainingSteps = 4 };
         using var stream = new MemoryStream();
         checkpoint.WriteTo(stream);
         byte[] bytes = stream.ToArray();
@@ -81,14 +108,17 @@ public sealed class CheckpointTests : IDisposable
             0x89, 0x4E, 0x47, 0x43, 0x0D, 0x0A, 0x1A, 0x0A, // magic
             1, 0, 0, 0, // version
             0, 0, 0, 0, // flags
-            42, 0, 0, 0, 0, 0, 0, 0, // total length
+            62, 0, 0, 0, 0, 0, 0, 0, // total length
             2, 0, 0, 0, (byte)'a', (byte)'b', // fingerprint
             1, 0, 0, 0, 0x00, 0x00, 0xC0, 0x3F, // one parameter, 1.5f
+            1, 0, 0, 0, 0x00, 0x00, 0x00, 0x40, // one buffer value, 2f
+            3, 0, 0, 0, // dropout seed
+            4, 0, 0, 0, 0, 0, 0, 0, // training steps
         ];
         Assert.Equal(expected, bytes[..^4]);
         Assert.Equal(Crc32.Hash(expected), bytes[^4..]);
-        // The same value as Python's zlib.crc32 of those 38 bytes (0xEFBCA049), so other tools can verify a checkpoint.
-        Assert.Equal([0x49, 0xA0, 0xBC, 0xEF], bytes[^4..]);
+        // The same value as Python's zlib.crc32 of those 58 bytes (0x61E5AA49), so other tools can verify a checkpoint.
+        Assert.Equal([0x49, 0xAA, 0xE5, 0x61], bytes[^4..]);
     }
 
     [Fact]

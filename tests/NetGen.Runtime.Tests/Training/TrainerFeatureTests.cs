@@ -265,20 +265,22 @@ public sealed class TrainerFeatureTests : IDisposable
         };
 
         // Uninterrupted: 7 epochs.
-        var straight = new LinearRegressionNetwork(2);
+        var straight = new StatefulNetwork(2);
         straight.InitializeParameters(seed: 3);
         new Trainer(Options(7, PathOf("straight.ckpt"))).Fit(straight, newOptimizer(), train, validation);
 
         // Interrupted: 3 epochs, then a new process (new model, new optimizer) resumes to 7.
         string path = PathOf("resumed.ckpt");
-        var first = new LinearRegressionNetwork(2);
+        var first = new StatefulNetwork(2);
         first.InitializeParameters(seed: 3);
         new Trainer(Options(3, path)).Fit(first, newOptimizer(), train, validation);
-        var resumed = new LinearRegressionNetwork(2);
+        var resumed = new StatefulNetwork(2);
         TrainingHistory rest = new Trainer(Options(7, path)).Resume(Checkpoint.Load(path), resumed, newOptimizer(), train, validation);
 
         Assert.Equal([4, 5, 6, 7], rest.Epochs.Select(e => e.Epoch));
         Assert.Equal(Bits(straight.Parameters), Bits(resumed.Parameters));
+        Assert.Equal(Bits(straight.Buffers), Bits(resumed.Buffers));
+        Assert.Equal((straight.DropoutSeed, straight.TrainingSteps), (resumed.DropoutSeed, resumed.TrainingSteps));
         Assert.Equal(File.ReadAllBytes(PathOf("straight.ckpt")), File.ReadAllBytes(path));
     }
 
@@ -312,7 +314,10 @@ public sealed class TrainerFeatureTests : IDisposable
         var model = new ScriptedNetwork(p => 1f / MathF.Max(p, 0.5f));
         var options = new TrainerOptions
         {
-            Epochs = 2, BatchSize = 1, CheckpointPath = path, EarlyStopping = new EarlyStopping { Patience = 5, RestoreBestWeights = false },
+            Epochs = 2,
+            BatchSize = 1,
+            CheckpointPath = path,
+            EarlyStopping = new EarlyStopping { Patience = 5, RestoreBestWeights = false },
         };
         new Trainer(options).Fit(model, new Sgd(1f), RecordingNetwork.Samples(1), RecordingNetwork.Samples(1));
         var restoring = options with { Epochs = 4, EarlyStopping = new EarlyStopping { Patience = 5 } };
