@@ -11,9 +11,9 @@ namespace NetGen.Reference.Tests;
 //      in turn; every fourth point without bias. (Odd sizes and odd effective kernels: stride 2 covers every input.)
 //   2. Rectangular kernels, odd and even sides, also on a tall 29 x 3 and a one-row 1 x 40 input.
 //   3. "Same" padding (stride 1, odd effective kernels), square, rectangular and dilated.
-//   4. Strides that leave input rows or columns uncovered (warning NG0019, suppressed around those declarations):
-//      torch never reads those inputs either, so their gradient must be exactly zero in both. Compiled only with
-//      UNCOVERED_STRIDES defined (see the project file): the generator currently drops a layer that draws NG0019.
+//   4. Strides that leave input rows or columns uncovered (warning NG0019): torch never reads those inputs either, so
+//      their gradient must be exactly zero in both. Compiled only with UNCOVERED_STRIDES defined, see the project file
+//      (the generator currently drops a layer that draws NG0019).
 //   5. A 1x1 kernel with padding 2 and no bias: the border outputs are exactly 0, where ReLU, leaky ReLU and ELU have
 //      their kink (both libraries take the left derivative there: 0, the slope, alpha).
 //   6. Channel counts around the product's 4-row and 8-wide tiles: one input channel, 13 and 17 filters, an 8 -> 16
@@ -182,10 +182,8 @@ public partial class ConvRect4x1 { }
 
 // 3x13x11 -> 5x7x5 (stride leaves input uncovered: NG0019)
 #if UNCOVERED_STRIDES
-#pragma warning disable NG0019
 [Network, Input(3, 13, 11), Conv2D(5, 2, 4, Stride = 2, Padding = 1, Activation = Activation.LeakyReLU, Alpha = 0.2f), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class ConvRect2x4Strided { }
-#pragma warning restore NG0019
 #endif
 
 // 2x29x3 -> 3x29x5
@@ -194,10 +192,8 @@ public partial class ConvRect3x1Tall { }
 
 // 2x1x40 -> 3x3x18 (stride leaves input uncovered: NG0019)
 #if UNCOVERED_STRIDES
-#pragma warning disable NG0019
 [Network, Input(2, 1, 40), Conv2D(3, 1, 5, Stride = 2, Padding = 2, Dilation = 2), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class ConvRect1x5Wide { }
-#pragma warning restore NG0019
 #endif
 
 // 3x13x11 -> 5x13x11
@@ -226,42 +222,32 @@ public partial class ConvSame1 { }
 
 // 3x12x10 -> 5x5x4 (stride leaves input uncovered: NG0019)
 #if UNCOVERED_STRIDES
-#pragma warning disable NG0019
 [Network, Input(3, 12, 10), Conv2D(5, 3, Stride = 2, Activation = Activation.Tanh), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class ConvUncoveredK3S2 { }
-#pragma warning restore NG0019
 #endif
 
 // 3x12x10 -> 5x3x2 (stride leaves input uncovered: NG0019)
 #if UNCOVERED_STRIDES
-#pragma warning disable NG0019
 [Network, Input(3, 12, 10), Conv2D(5, 5, Stride = 2, Padding = 1, Dilation = 2, Bias = false, Activation = Activation.ReLU), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class ConvUncoveredK5S2D2 { }
-#pragma warning restore NG0019
 #endif
 
 // 3x13x11 -> 5x5x4 (stride leaves input uncovered: NG0019)
 #if UNCOVERED_STRIDES
-#pragma warning disable NG0019
 [Network, Input(3, 13, 11), Conv2D(5, 3, Stride = 3, Padding = 1, Activation = Activation.ELU, Alpha = 0.7f), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class ConvUncoveredK3S3 { }
-#pragma warning restore NG0019
 #endif
 
 // 3x13x11 -> 5x5x4 (stride leaves input uncovered: NG0019)
 #if UNCOVERED_STRIDES
-#pragma warning disable NG0019
 [Network, Input(3, 13, 11), Conv2D(5, 1, Stride = 3, Activation = Activation.Sigmoid), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class ConvUncoveredK1S3 { }
-#pragma warning restore NG0019
 #endif
 
 // 3x13x11 -> 5x6x5 (stride leaves input uncovered: NG0019)
 #if UNCOVERED_STRIDES
-#pragma warning disable NG0019
 [Network, Input(3, 13, 11), Conv2D(5, 2, Stride = 2, Activation = Activation.LeakyReLU), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class ConvUncoveredK2S2 { }
-#pragma warning restore NG0019
 #endif
 
 // 3x13x11 -> 5x17x15

@@ -3,23 +3,20 @@ using NetGen;
 namespace NetGen.Reference.Tests;
 
 // Pooling and whole convolutional networks compared with torch (the single-convolution grid is in ConvGridModels.cs).
-// Warning NG0019 (a stride leaves input rows or columns uncovered) is expected where marked and suppressed there only;
-// those models compile only with UNCOVERED_STRIDES defined (see the project file): the generator currently drops a layer
-// that draws NG0019.
+// The models whose stride leaves input rows or columns uncovered (warning NG0019) compile only with UNCOVERED_STRIDES
+// defined, see the project file (the generator currently drops a layer that draws NG0019).
 
 // Pooling straight after the input, flattened into mean squared error: no parameters, so the input gradients carry the
-// whole backward pass. 2x2 windows that tile the input, the same leaving the last row and column out, overlapping
-// windows (3 stride 2 and 3 stride 1), windows with gaps between them (2 stride 3: every third row and column is in no window, yet the last
-// window ends on the edge, so no NG0019), and windows of 16 and 25 taps,
-// which the generator emits as loops instead of straight-line code.
+// whole backward pass. 2x2 windows that tile the input, the same leaving the last row and column out (NG0019),
+// overlapping windows (3 stride 2 and 3 stride 1), windows with gaps between them (2 stride 3: every third row and
+// column is in no window, yet the last window ends on the edge, so no NG0019), and windows of 16 and 25 taps, which
+// the generator emits as loops instead of straight-line code.
 [Network, Input(5, 12, 10), MaxPool2D(2), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class MaxPool2Tiled { }
 
-#if UNCOVERED_STRIDES
-#pragma warning disable NG0019 // 13 - 2 and 11 - 2 are odd: the last row and column are in no window
+#if UNCOVERED_STRIDES // 13 - 2 and 11 - 2 are odd: the last row and column are in no window
 [Network, Input(5, 13, 11), MaxPool2D(2), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class MaxPool2Uncovered { }
-#pragma warning restore NG0019
 #endif
 
 [Network, Input(5, 13, 11), MaxPool2D(3, Stride = 2), Flatten, Loss(LossKind.MeanSquaredError)]
@@ -40,11 +37,9 @@ public partial class MaxPool5Stride2 { }
 [Network, Input(5, 12, 10), AvgPool2D(2), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class AvgPool2Tiled { }
 
-#if UNCOVERED_STRIDES
-#pragma warning disable NG0019 // as MaxPool2Uncovered
+#if UNCOVERED_STRIDES // as MaxPool2Uncovered
 [Network, Input(5, 13, 11), AvgPool2D(2), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class AvgPool2Uncovered { }
-#pragma warning restore NG0019
 #endif
 
 [Network, Input(5, 13, 11), AvgPool2D(3, Stride = 2), Flatten, Loss(LossKind.MeanSquaredError)]
