@@ -1,4 +1,6 @@
 using BenchmarkDotNet.Running;
+using NetGen.Benchmarks;
 
-// dotnet run -c Release --project benchmarks/NetGen.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(NetGen.Benchmarks.MlpBenchmarks).Assembly).Run(args);
+// The whole suite (about 15 minutes on two cores; see benchmarks/RESULTS.md):
+//   dotnet run -c Release --project benchmarks/NetGen.Benchmarks -- --filter '*'
+BenchmarkSwitcher.FromAssembly(typeof(SuiteConfig).Assembly).Run(args, new SuiteConfig());

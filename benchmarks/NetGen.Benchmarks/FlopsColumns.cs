@@ -1,0 +1,123 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Reflection;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace NetGen.Benchmarks;
+
+/// <summary>
+/// The floating-point operations of one benchmark call, per sample (multiplied by the case's <c>Batch</c> parameter) or,
+/// without a <c>Batch</c> parameter, per call. Model FLOPs come from the generated constant <c>ForwardFlopsPerSample</c>
+/// (multiply-adds times two); a training step counts as three forward passes.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, Inherited = true)]
+public sealed class FlopsAttribute : Attribute
+{
+    public FlopsAttribute(double perSample) => PerSample = perSample;
+
+    /// <summary>FLOPs per sample (or per call).</summary>
+    public double PerSample { get; }
+
+    /// <summary>The call runs one copy per job thread (the peak kernels), so its FLOPs scale with the thread count.</summary>
+    public bool PerThread { get; init; }
+
+    /// <summary>The FLOPs of one call of <paramref name="benchmarkCase"/>, or null when it declares none.</summary>
+    public static double? Of(BenchmarkCase benchmarkCase)
+    {
+        FlopsAttribute? flops = benchmarkCase.Descriptor.WorkloadMethod.GetCustomAttribute<FlopsAttribute>()
+            ?? benchmarkCase.Descriptor.Type.GetCustomAttribute<FlopsAttribute>();
+        if (flops is null)
+        {
+            return null;
+        }
+        object? batch = benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Batch")?.Value;
+        return flops.PerSample * (batch is int b ? b : 1) * (flops.PerThread ? ThreadsOf(benchmarkCase.Job) : 1);
+    }
+
+    /// <summary>The thread count a job sets for its benchmark processes.</summary>
+    public static int ThreadsOf(Job job) =>
+        job.Environment.EnvironmentVariables?.FirstOrDefault(v => v.Key == BenchmarkThreads.Variable) is { } variable
+            ? int.Parse(variable.Value, CultureInfo.InvariantCulture)
+            : 1;
+
+    /// <summary>GFLOP/s of a measured case (FLOPs per call over the mean time per call in ns), or null.</summary>
+    public static double? Gflops(Summary summary, BenchmarkCase benchmarkCase)
+    {
+        double? flops = Of(benchmarkCase);
+        double? mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
+        return flops is null || mean is null or <= 0 ? null : flops / mean;
+    }
+}
+
+/// <summary>Achieved GFLOP/s of each case.</summary>
+public sealed class GflopsColumn : IColumn
+{
+    public string Id => nameof(GflopsColumn);
+
+    public string ColumnName => "GFLOP/s";
+
+    public string Legend => "Achieved 10^9 floating-point operations per second (model FLOPs from ForwardFlopsPerSample; training = 3x forward)";
+
+    public bool AlwaysShow => true;
+
+    public ColumnCategory Category => ColumnCategory.Custom;
+
+    public int PriorityInCategory => 0;
+
+    public bool IsNumeric => true;
+
+    public UnitType UnitType => UnitType.Dimensionless;
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
+        FlopsAttribute.Gflops(summary, benchmarkCase) is { } gflops ? gflops.ToString("F2", CultureInfo.InvariantCulture) : "-";
+
+    public bool IsAvailable(Summary summary) => true;
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+}
+
+/// <summary>
+/// Each case's GFLOP/s as a percentage of the machine's measured peak at the same thread count: the faster of the
+/// Vector256 and Vector512 FMA rows of <see cref="PeakFlops"/> in the same job (needs the peak benchmarks in the same run).
+/// </summary>
+public sealed class PercentOfPeakColumn : IColumn
+{
+    public string Id => nameof(PercentOfPeakColumn);
+
+    public string ColumnName => "% of peak";
+
+    public string Legend => "GFLOP/s as a percentage of the best measured FMA peak (Vector256 or Vector512) with the same thread count";
+
+    public bool AlwaysShow => true;
+
+    public ColumnCategory Category => ColumnCategory.Custom;
+
+    public int PriorityInCategory => 1;
+
+    public bool IsNumeric => true;
+
+    public UnitType UnitType => UnitType.Dimensionless;
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        double? gflops = FlopsAttribute.Gflops(summary, benchmarkCase);
+        int threads = FlopsAttribute.ThreadsOf(benchmarkCase.Job);
+        double? peak = summary.BenchmarksCases
+            .Where(c => c.Descriptor.Type == typeof(PeakFlops) && FlopsAttribute.ThreadsOf(c.Job) == threads)
+            .Select(c => FlopsAttribute.Gflops(summary, c))
+            .Max();
+        return gflops is null || peak is null or <= 0 ? "-" : (100 * gflops.Value / peak.Value).ToString("F1", CultureInfo.InvariantCulture) + "%";
+    }
+
+    public bool IsAvailable(Summary summary) => true;
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+}
