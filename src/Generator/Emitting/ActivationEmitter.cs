@@ -11,10 +11,12 @@ namespace NetGen.Generator;
 /// </summary>
 internal static class ActivationEmitter
 {
-    public static string Vector(ActivationKind activation, float alpha, string x) => activation switch
+    public static string Vector(ActivationKind activation, float alpha, string x) => Vector(activation, alpha, x, VectorWidth.V256);
+
+    public static string Vector(ActivationKind activation, float alpha, string x, VectorWidth v) => activation switch
     {
         ActivationKind.Identity => x,
-        ActivationKind.ReLU => Invariant($"Vector256.Max({x}, Vector256<float>.Zero)"),
+        ActivationKind.ReLU => Invariant($"{v.Type}.Max({x}, {v.T}.Zero)"),
         ActivationKind.LeakyReLU => Invariant($"LeakyReLU({x}, {Literal(alpha)})"),
         ActivationKind.ELU => Invariant($"Elu({x}, {Literal(alpha)})"),
         ActivationKind.Sigmoid => Invariant($"Sigmoid({x})"),
@@ -67,34 +69,42 @@ internal static class ActivationEmitter
     public static void EmitHelpers(SourceWriter writer, IEnumerable<ActivationKind> used)
     {
         var set = new HashSet<ActivationKind>(used);
+        foreach (VectorWidth v in new[] { VectorWidth.V256, VectorWidth.V512 })
+        {
+            EmitHelpers(writer, set, v);
+        }
+    }
+
+    private static void EmitHelpers(SourceWriter writer, HashSet<ActivationKind> set, VectorWidth v)
+    {
         if (set.Contains(ActivationKind.LeakyReLU))
         {
-            Helper(writer, "LeakyReLU(Vector256<float> x, float slope)", "Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x, x * slope)");
+            Helper(writer, v, "LeakyReLU(" + v.T + " x, float slope)", v.Type + ".ConditionalSelect(" + v.Type + ".GreaterThan(x, " + v.T + ".Zero), x, x * slope)");
         }
         if (set.Contains(ActivationKind.ELU))
         {
-            Helper(writer, "Elu(Vector256<float> x, float alpha)", "Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x, (Vector256.Exp(x) - Vector256<float>.One) * alpha)");
+            Helper(writer, v, "Elu(" + v.T + " x, float alpha)", v.Type + ".ConditionalSelect(" + v.Type + ".GreaterThan(x, " + v.T + ".Zero), x, (" + v.Type + ".Exp(x) - " + v.T + ".One) * alpha)");
         }
         if (set.Contains(ActivationKind.Sigmoid))
         {
-            Helper(writer, "Sigmoid(Vector256<float> x)", "Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x))");
+            Helper(writer, v, "Sigmoid(" + v.T + " x)", v.T + ".One / (" + v.T + ".One + " + v.Type + ".Exp(-x))");
         }
         if (set.Contains(ActivationKind.Tanh))
         {
             writer.WriteLine("// tanh(x) = 2 / (1 + e^-2x) - 1: saturates to -1 or 1 when e^-2x overflows, never NaN.");
-            Helper(writer, "Tanh(Vector256<float> x)", "Vector256.Create(2f) / (Vector256<float>.One + Vector256.Exp(x * -2f)) - Vector256<float>.One");
+            Helper(writer, v, "Tanh(" + v.T + " x)", v.Type + ".Create(2f) / (" + v.T + ".One + " + v.Type + ".Exp(x * -2f)) - " + v.T + ".One");
         }
         if (set.Contains(ActivationKind.Softplus))
         {
             writer.WriteLine("// softplus(x) = max(x, 0) + ln(1 + e^-|x|): never overflows.");
-            Helper(writer, "Softplus(Vector256<float> x)", "Vector256.Max(x, Vector256<float>.Zero) + Vector256.Log(Vector256<float>.One + Vector256.Exp(-Vector256.Abs(x)))");
+            Helper(writer, v, "Softplus(" + v.T + " x)", v.Type + ".Max(x, " + v.T + ".Zero) + " + v.Type + ".Log(" + v.T + ".One + " + v.Type + ".Exp(-" + v.Type + ".Abs(x)))");
         }
     }
 
-    private static void Helper(SourceWriter writer, string signature, string body)
+    private static void Helper(SourceWriter writer, VectorWidth v, string signature, string body)
     {
         writer.WriteLine("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-        writer.WriteLine("private static Vector256<float> " + signature + " =>");
+        writer.WriteLine("private static " + v.T + " " + signature + " =>");
         writer.WriteLine("    " + body + ";");
         writer.WriteLine();
     }

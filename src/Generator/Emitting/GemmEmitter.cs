@@ -10,6 +10,16 @@ internal enum BiasMode
     PerRow,    // convolutions: one bias per filter, output rows are filters
 }
 
+/// <summary>A SIMD width the emitted code can use: the vector type's name and its float lanes.</summary>
+internal sealed record VectorWidth(string Type, int Lanes)
+{
+    public static readonly VectorWidth V256 = new("Vector256", 8);
+    public static readonly VectorWidth V512 = new("Vector512", 16);
+
+    /// <summary>The vector type, e.g. <c>Vector512&lt;float&gt;</c>.</summary>
+    public string T => Type + "<float>";
+}
+
 /// <summary>
 /// The three matrix products every layer with weights reduces to, as methods with literal inner dimensions.
 /// All matrices are row-major; the row count M is a runtime argument (the batch for dense layers, a constant
@@ -19,40 +29,56 @@ internal enum BiasMode
 /// <item>TN: y[K, N] = a[M, K]^T b[M, N], dense weight gradients and convolution input gradients;</item>
 /// <item>NT: y[M, K] (+)= a[M, N] b[K, N]^T, dense input gradients and convolution weight gradients.</item>
 /// </list>
+/// Each method holds a Vector512 body and a Vector256 body: <c>Vector512.IsHardwareAccelerated</c> is a constant to the
+/// JIT, which keeps only one, so AVX-512 machines run twice the floats per instruction and others lose nothing.
 /// </summary>
 internal static class GemmEmitter
 {
-    private const int Lanes = 8;     // floats per Vector256
-    private const int TileRows = 4;  // rows of a per register tile
+    private const int TileRows = 4; // rows of a per register tile
+
+    /// <summary>Writes the method's body once per vector width, behind the JIT-constant hardware check.</summary>
+    private static void EmitWidths(SourceWriter w, System.Action<VectorWidth> body)
+    {
+        using (w.Block("if (Vector512.IsHardwareAccelerated)"))
+        {
+            body(VectorWidth.V512);
+        }
+        using (w.Block("else"))
+        {
+            body(VectorWidth.V256);
+        }
+    }
 
     /// <summary>y[rows, n] = f(a[rows, k] b[k, n] + bias).</summary>
     public static void EmitNN(SourceWriter w, string method, int k, int n, BiasMode bias, ActivationKind activation, float alpha, string comment)
     {
         w.WriteLine("// " + comment);
-        w.WriteLine(Invariant($"// Register tiles of {TileRows} rows x 16 columns (8 accumulators; 1 row x 64 columns for the remaining rows): each b vector loaded once serves {TileRows} rows."));
+        w.WriteLine(Invariant($"// Register tiles of {TileRows} rows x 2 vectors (8 accumulators; 1 row x 8 vectors for the remaining rows): each b vector loaded once serves {TileRows} rows."));
         using (w.Block(Invariant($"private static void {method}(ref float a, ref float b, ref float bias, ref float y, int rows)")))
         {
-            w.WriteLine("int r = 0;");
-            using (w.Block(Invariant($"for (; r + {TileRows} <= rows; r += {TileRows})")))
+            EmitWidths(w, v =>
             {
-                EmitNNRows(w, TileRows, k, n, bias, activation, alpha);
-            }
-            using (w.Block("for (; r < rows; r++)"))
-            {
-                EmitNNRows(w, 1, k, n, bias, activation, alpha);
-            }
+                w.WriteLine("int r = 0;");
+                using (w.Block(Invariant($"for (; r + {TileRows} <= rows; r += {TileRows})")))
+                {
+                    EmitNNRows(w, v, TileRows, k, n, bias, activation, alpha);
+                }
+                using (w.Block("for (; r < rows; r++)"))
+                {
+                    EmitNNRows(w, v, 1, k, n, bias, activation, alpha);
+                }
+            });
         }
     }
 
-    private static void EmitNNRows(SourceWriter w, int rows, int k, int n, BiasMode bias, ActivationKind activation, float alpha)
+    private static void EmitNNRows(SourceWriter w, VectorWidth v, int rows, int k, int n, BiasMode bias, ActivationKind activation, float alpha)
     {
         for (int i = 0; i < rows; i++)
         {
             w.WriteLine(Invariant($"ref float a{i} = ref Unsafe.Add(ref a, (r + {i}) * {k});"));
             w.WriteLine(Invariant($"ref float y{i} = ref Unsafe.Add(ref y, (r + {i}) * {n});"));
         }
-        ForEachColumnTile(w, n, rows, vectors => EmitNNTile(w, rows, vectors, k, n, bias, activation, alpha));
-        int vectorEnd = n / Lanes * Lanes;
+        int vectorEnd = ForEachColumnTile(w, n, rows, v, (tile, vectors) => EmitNNTile(w, tile, rows, vectors, k, n, bias, activation, alpha));
         if (vectorEnd < n)
         {
             using (w.Block(Invariant($"for (int c = {vectorEnd}; c < {n}; c++)")))
@@ -83,20 +109,20 @@ internal static class GemmEmitter
         }
     }
 
-    private static void EmitNNTile(SourceWriter w, int rows, int vectors, int k, int n, BiasMode bias, ActivationKind activation, float alpha)
+    private static void EmitNNTile(SourceWriter w, VectorWidth v, int rows, int vectors, int k, int n, BiasMode bias, ActivationKind activation, float alpha)
     {
         if (bias == BiasMode.PerColumn)
         {
             for (int j = 0; j < vectors; j++)
             {
-                w.WriteLine(Invariant($"Vector256<float> bias{j} = Vector256.LoadUnsafe(ref bias, (nuint)(c + {j * Lanes}));"));
+                w.WriteLine(Invariant($"{v.T} bias{j} = {v.Type}.LoadUnsafe(ref bias, (nuint)(c + {j * v.Lanes}));"));
             }
         }
         for (int i = 0; i < rows; i++)
         {
             if (bias == BiasMode.PerRow)
             {
-                w.WriteLine(Invariant($"Vector256<float> rowBias{i} = Vector256.Create(Unsafe.Add(ref bias, r + {i}));"));
+                w.WriteLine(Invariant($"{v.T} rowBias{i} = {v.Type}.Create(Unsafe.Add(ref bias, r + {i}));"));
             }
             for (int j = 0; j < vectors; j++)
             {
@@ -104,9 +130,9 @@ internal static class GemmEmitter
                 {
                     BiasMode.PerColumn => Invariant($"bias{j}"),
                     BiasMode.PerRow => Invariant($"rowBias{i}"),
-                    _ => "Vector256<float>.Zero",
+                    _ => v.T + ".Zero",
                 };
-                w.WriteLine(Invariant($"Vector256<float> acc{i}{j} = {initial};"));
+                w.WriteLine(Invariant($"{v.T} acc{i}{j} = {initial};"));
             }
         }
         using (w.Block(Invariant($"for (int i = 0; i < {k}; i++)")))
@@ -114,14 +140,14 @@ internal static class GemmEmitter
             w.WriteLine(Invariant($"ref float bi = ref Unsafe.Add(ref b, i * {n} + c);"));
             for (int j = 0; j < vectors; j++)
             {
-                w.WriteLine(Invariant($"Vector256<float> b{j} = Vector256.LoadUnsafe(ref bi, {j * Lanes});"));
+                w.WriteLine(Invariant($"{v.T} b{j} = {v.Type}.LoadUnsafe(ref bi, {j * v.Lanes});"));
             }
             for (int i = 0; i < rows; i++)
             {
-                w.WriteLine(Invariant($"Vector256<float> a{i}i = Vector256.Create(Unsafe.Add(ref a{i}, i));"));
+                w.WriteLine(Invariant($"{v.T} a{i}i = {v.Type}.Create(Unsafe.Add(ref a{i}, i));"));
                 for (int j = 0; j < vectors; j++)
                 {
-                    w.WriteLine(Invariant($"acc{i}{j} = Vector256.FusedMultiplyAdd(a{i}i, b{j}, acc{i}{j});"));
+                    w.WriteLine(Invariant($"acc{i}{j} = {v.Type}.FusedMultiplyAdd(a{i}i, b{j}, acc{i}{j});"));
                 }
             }
         }
@@ -129,7 +155,7 @@ internal static class GemmEmitter
         {
             for (int j = 0; j < vectors; j++)
             {
-                w.WriteLine(Invariant($"{ActivationEmitter.Vector(activation, alpha, $"acc{i}{j}")}.StoreUnsafe(ref y{i}, (nuint)(c + {j * Lanes}));"));
+                w.WriteLine(Invariant($"{ActivationEmitter.Vector(activation, alpha, $"acc{i}{j}", v)}.StoreUnsafe(ref y{i}, (nuint)(c + {j * v.Lanes}));"));
             }
         }
     }
@@ -138,33 +164,36 @@ internal static class GemmEmitter
     public static void EmitTN(SourceWriter w, string method, int k, int n, string comment)
     {
         w.WriteLine("// " + comment);
-        w.WriteLine(Invariant($"// Register tiles of {TileRows} rows of y x 16 columns (8 accumulators), accumulated over the rows of a and b."));
+        w.WriteLine(Invariant($"// Register tiles of {TileRows} rows of y x 2 vectors (8 accumulators), accumulated over the rows of a and b."));
         using (w.Block(Invariant($"private static void {method}(ref float a, ref float b, ref float y, int rows)")))
         {
-            w.WriteLine("int i = 0;");
-            if (k >= TileRows)
+            EmitWidths(w, v =>
             {
-                using (w.Block(Invariant($"for (; i + {TileRows} <= {k}; i += {TileRows})")))
+                w.WriteLine("int i = 0;");
+                if (k >= TileRows)
                 {
-                    EmitTNRows(w, TileRows, k, n);
+                    using (w.Block(Invariant($"for (; i + {TileRows} <= {k}; i += {TileRows})")))
+                    {
+                        EmitTNRows(w, v, TileRows, k, n);
+                    }
                 }
-            }
-            using (w.Block(Invariant($"for (; i < {k}; i++)")))
-            {
-                EmitTNRows(w, 1, k, n);
-            }
+                using (w.Block(Invariant($"for (; i < {k}; i++)")))
+                {
+                    EmitTNRows(w, v, 1, k, n);
+                }
+            });
         }
     }
 
-    private static void EmitTNRows(SourceWriter w, int rows, int k, int n)
+    private static void EmitTNRows(SourceWriter w, VectorWidth width, int rows, int k, int n)
     {
-        ForEachColumnTile(w, n, rows, vectors =>
+        int vectorEnd = ForEachColumnTile(w, n, rows, width, (v, vectors) =>
         {
             for (int i = 0; i < rows; i++)
             {
                 for (int j = 0; j < vectors; j++)
                 {
-                    w.WriteLine(Invariant($"Vector256<float> acc{i}{j} = Vector256<float>.Zero;"));
+                    w.WriteLine(Invariant($"{v.T} acc{i}{j} = {v.T}.Zero;"));
                 }
             }
             using (w.Block("for (int r = 0; r < rows; r++)"))
@@ -173,14 +202,14 @@ internal static class GemmEmitter
                 w.WriteLine(Invariant($"ref float ar = ref Unsafe.Add(ref a, r * {k} + i);"));
                 for (int j = 0; j < vectors; j++)
                 {
-                    w.WriteLine(Invariant($"Vector256<float> b{j} = Vector256.LoadUnsafe(ref br, {j * Lanes});"));
+                    w.WriteLine(Invariant($"{v.T} b{j} = {v.Type}.LoadUnsafe(ref br, {j * v.Lanes});"));
                 }
                 for (int i = 0; i < rows; i++)
                 {
-                    w.WriteLine(Invariant($"Vector256<float> a{i} = Vector256.Create(Unsafe.Add(ref ar, {i}));"));
+                    w.WriteLine(Invariant($"{v.T} a{i} = {v.Type}.Create(Unsafe.Add(ref ar, {i}));"));
                     for (int j = 0; j < vectors; j++)
                     {
-                        w.WriteLine(Invariant($"acc{i}{j} = Vector256.FusedMultiplyAdd(a{i}, b{j}, acc{i}{j});"));
+                        w.WriteLine(Invariant($"acc{i}{j} = {v.Type}.FusedMultiplyAdd(a{i}, b{j}, acc{i}{j});"));
                     }
                 }
             }
@@ -188,11 +217,11 @@ internal static class GemmEmitter
             {
                 for (int j = 0; j < vectors; j++)
                 {
-                    w.WriteLine(Invariant($"acc{i}{j}.StoreUnsafe(ref y, (nuint)((i + {i}) * {n} + c + {j * Lanes}));"));
+                    w.WriteLine(Invariant($"acc{i}{j}.StoreUnsafe(ref y, (nuint)((i + {i}) * {n} + c + {j * v.Lanes}));"));
                 }
             }
         });
-        EmitScalarColumns(w, n, () =>
+        EmitScalarColumns(w, vectorEnd, n, () =>
         {
             for (int i = 0; i < rows; i++)
             {
@@ -219,29 +248,32 @@ internal static class GemmEmitter
         w.WriteLine("// " + comment);
         using (w.Block(Invariant($"private static void {method}(ref float a, ref float b, ref float y, int rows)")))
         {
-            using (w.Block("for (int r = 0; r < rows; r++)"))
+            EmitWidths(w, v =>
             {
-                w.WriteLine(Invariant($"ref float ar = ref Unsafe.Add(ref a, r * {n});"));
-                w.WriteLine(Invariant($"ref float yr = ref Unsafe.Add(ref y, r * {k});"));
-                w.WriteLine("int i = 0;");
-                if (k >= TileRows)
+                using (w.Block("for (int r = 0; r < rows; r++)"))
                 {
-                    using (w.Block(Invariant($"for (; i + {TileRows} <= {k}; i += {TileRows})")))
+                    w.WriteLine(Invariant($"ref float ar = ref Unsafe.Add(ref a, r * {n});"));
+                    w.WriteLine(Invariant($"ref float yr = ref Unsafe.Add(ref y, r * {k});"));
+                    w.WriteLine("int i = 0;");
+                    if (k >= TileRows)
                     {
-                        EmitDotRows(w, TileRows, n, accumulate);
+                        using (w.Block(Invariant($"for (; i + {TileRows} <= {k}; i += {TileRows})")))
+                        {
+                            EmitDotRows(w, v, TileRows, n, accumulate);
+                        }
+                    }
+                    using (w.Block(Invariant($"for (; i < {k}; i++)")))
+                    {
+                        EmitDotRows(w, v, 1, n, accumulate);
                     }
                 }
-                using (w.Block(Invariant($"for (; i < {k}; i++)")))
-                {
-                    EmitDotRows(w, 1, n, accumulate);
-                }
-            }
+            });
         }
     }
 
-    private static void EmitDotRows(SourceWriter w, int rows, int n, bool accumulate)
+    private static void EmitDotRows(SourceWriter w, VectorWidth v, int rows, int n, bool accumulate)
     {
-        int vectorEnd = n / Lanes * Lanes;
+        int vectorEnd = n / v.Lanes * v.Lanes;
         for (int i = 0; i < rows; i++)
         {
             w.WriteLine(Invariant($"ref float b{i} = ref Unsafe.Add(ref b, (i + {i}) * {n});"));
@@ -250,20 +282,20 @@ internal static class GemmEmitter
         {
             for (int i = 0; i < rows; i++)
             {
-                w.WriteLine(Invariant($"Vector256<float> acc{i} = Vector256<float>.Zero;"));
+                w.WriteLine(Invariant($"{v.T} acc{i} = {v.T}.Zero;"));
             }
-            using (w.Block(Invariant($"for (int c = 0; c < {vectorEnd}; c += {Lanes})")))
+            using (w.Block(Invariant($"for (int c = 0; c < {vectorEnd}; c += {v.Lanes})")))
             {
-                w.WriteLine("Vector256<float> av = Vector256.LoadUnsafe(ref ar, (nuint)c);");
+                w.WriteLine(Invariant($"{v.T} av = {v.Type}.LoadUnsafe(ref ar, (nuint)c);"));
                 for (int i = 0; i < rows; i++)
                 {
-                    w.WriteLine(Invariant($"acc{i} = Vector256.FusedMultiplyAdd(av, Vector256.LoadUnsafe(ref b{i}, (nuint)c), acc{i});"));
+                    w.WriteLine(Invariant($"acc{i} = {v.Type}.FusedMultiplyAdd(av, {v.Type}.LoadUnsafe(ref b{i}, (nuint)c), acc{i});"));
                 }
             }
         }
         for (int i = 0; i < rows; i++)
         {
-            w.WriteLine(Invariant($"float s{i} = {(vectorEnd > 0 ? $"Vector256.Sum(acc{i})" : "0f")};"));
+            w.WriteLine(Invariant($"float s{i} = {(vectorEnd > 0 ? $"{v.Type}.Sum(acc{i})" : "0f")};"));
         }
         if (vectorEnd < n)
         {
@@ -288,64 +320,78 @@ internal static class GemmEmitter
         w.WriteLine("// " + comment);
         using (w.Block(Invariant($"private static void {method}(ref float dz, ref float db, int rows)")))
         {
-            ForEachColumnTile(w, n, 1, vectors =>
+            EmitWidths(w, width =>
             {
-                for (int j = 0; j < vectors; j++)
-                {
-                    w.WriteLine(Invariant($"Vector256<float> sum{j} = Vector256<float>.Zero;"));
-                }
-                using (w.Block("for (int r = 0; r < rows; r++)"))
+                int vectorEnd = ForEachColumnTile(w, n, 1, width, (v, vectors) =>
                 {
                     for (int j = 0; j < vectors; j++)
                     {
-                        w.WriteLine(Invariant($"sum{j} += Vector256.LoadUnsafe(ref dz, (nuint)(r * {n} + c + {j * Lanes}));"));
+                        w.WriteLine(Invariant($"{v.T} sum{j} = {v.T}.Zero;"));
                     }
-                }
-                for (int j = 0; j < vectors; j++)
+                    using (w.Block("for (int r = 0; r < rows; r++)"))
+                    {
+                        for (int j = 0; j < vectors; j++)
+                        {
+                            w.WriteLine(Invariant($"sum{j} += {v.Type}.LoadUnsafe(ref dz, (nuint)(r * {n} + c + {j * v.Lanes}));"));
+                        }
+                    }
+                    for (int j = 0; j < vectors; j++)
+                    {
+                        w.WriteLine(Invariant($"sum{j}.StoreUnsafe(ref db, (nuint)(c + {j * v.Lanes}));"));
+                    }
+                });
+                EmitScalarColumns(w, vectorEnd, n, () =>
                 {
-                    w.WriteLine(Invariant($"sum{j}.StoreUnsafe(ref db, (nuint)(c + {j * Lanes}));"));
-                }
-            });
-            EmitScalarColumns(w, n, () =>
-            {
-                w.WriteLine("float sum = 0f;");
-                w.WriteLine(Invariant($"for (int r = 0; r < rows; r++) sum += Unsafe.Add(ref dz, r * {n} + c);"));
-                w.WriteLine("Unsafe.Add(ref db, c) = sum;");
+                    w.WriteLine("float sum = 0f;");
+                    w.WriteLine(Invariant($"for (int r = 0; r < rows; r++) sum += Unsafe.Add(ref dz, r * {n} + c);"));
+                    w.WriteLine("Unsafe.Add(ref db, c) = sum;");
+                });
             });
         }
     }
 
     /// <summary>
     /// Emits the vector column loop: tiles of <paramref name="rows"/> x V vectors, V chosen so that a tile holds 8
-    /// independent accumulators (enough to cover the FMA latency of 4 cycles at 2 per cycle), then one narrower
-    /// tile for the vectors left over.
+    /// independent accumulators (enough to cover the FMA latency of 4 cycles at 2 per cycle), then one narrower tile for
+    /// the vectors left over, then, in the 512-bit body, one 256-bit vector if 8 floats remain. Returns where the
+    /// scalar columns start.
     /// </summary>
-    private static void ForEachColumnTile(SourceWriter w, int n, int rows, System.Action<int> emitTile)
+    private static int ForEachColumnTile(SourceWriter w, int n, int rows, VectorWidth v, System.Action<VectorWidth, int> emitTile)
     {
         int vectorsPerTile = System.Math.Max(1, 8 / rows);
-        int wide = vectorsPerTile * Lanes;
+        int wide = vectorsPerTile * v.Lanes;
         int wideEnd = n / wide * wide;
         if (wideEnd > 0)
         {
             using (w.Block(Invariant($"for (int c = 0; c < {wideEnd}; c += {wide})")))
             {
-                emitTile(vectorsPerTile);
+                emitTile(v, vectorsPerTile);
             }
         }
-        int rest = (n - wideEnd) / Lanes;
+        int rest = (n - wideEnd) / v.Lanes;
+        int end = wideEnd + rest * v.Lanes;
         if (rest > 0)
         {
             using (w.OpenBlock())
             {
                 w.WriteLine(Invariant($"const int c = {wideEnd};"));
-                emitTile(rest);
+                emitTile(v, rest);
             }
         }
+        if (v.Lanes > VectorWidth.V256.Lanes && n - end >= VectorWidth.V256.Lanes)
+        {
+            using (w.OpenBlock())
+            {
+                w.WriteLine(Invariant($"const int c = {end};"));
+                emitTile(VectorWidth.V256, 1);
+            }
+            end += VectorWidth.V256.Lanes;
+        }
+        return end;
     }
 
-    private static void EmitScalarColumns(SourceWriter w, int n, System.Action emitColumn)
+    private static void EmitScalarColumns(SourceWriter w, int vectorEnd, int n, System.Action emitColumn)
     {
-        int vectorEnd = n / Lanes * Lanes;
         if (vectorEnd < n)
         {
             using (w.Block(Invariant($"for (int c = {vectorEnd}; c < {n}; c++)")))
