@@ -11,9 +11,8 @@ namespace NetGen.Reference.Tests;
 //      in turn; every fourth point without bias. (Odd sizes and odd effective kernels: stride 2 covers every input.)
 //   2. Rectangular kernels, odd and even sides, also on a tall 29 x 3 and a one-row 1 x 40 input.
 //   3. "Same" padding (stride 1, odd effective kernels), square, rectangular and dilated.
-//   4. Strides that leave input rows or columns uncovered (warning NG0019): torch never reads those inputs either, so
-//      their gradient must be exactly zero in both. Compiled only with UNCOVERED_STRIDES defined, see the project file
-//      (the generator currently drops a layer that draws NG0019).
+//   4. Strides that leave input rows or columns uncovered (warning NG0019, silenced in the project file): torch never
+//      reads those inputs either, so their gradient must be exactly zero in both.
 //   5. A 1x1 kernel with padding 2 and no bias: the border outputs are exactly 0, where ReLU, leaky ReLU and ELU have
 //      their kink (both libraries take the left derivative there: 0, the slope, alpha).
 //   6. Channel counts around the product's 4-row and 8-wide tiles: one input channel, 13 and 17 filters, an 8 -> 16
@@ -181,20 +180,16 @@ public partial class ConvRect1x3 { }
 public partial class ConvRect4x1 { }
 
 // 3x13x11 -> 5x7x5 (stride leaves input uncovered: NG0019)
-#if UNCOVERED_STRIDES
 [Network, Input(3, 13, 11), Conv2D(5, 2, 4, Stride = 2, Padding = 1, Activation = Activation.LeakyReLU, Alpha = 0.2f), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class ConvRect2x4Strided { }
-#endif
 
 // 2x29x3 -> 3x29x5
 [Network, Input(2, 29, 3), Conv2D(3, 3, 1, Padding = 1, Activation = Activation.Softplus), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class ConvRect3x1Tall { }
 
 // 2x1x40 -> 3x3x18 (stride leaves input uncovered: NG0019)
-#if UNCOVERED_STRIDES
 [Network, Input(2, 1, 40), Conv2D(3, 1, 5, Stride = 2, Padding = 2, Dilation = 2), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class ConvRect1x5Wide { }
-#endif
 
 // 3x13x11 -> 5x13x11
 [Network, Input(3, 13, 11), Conv2D(5, 3, Padding = ConvPadding.Same, Activation = Activation.Tanh), Flatten, Loss(LossKind.MeanSquaredError)]
@@ -221,34 +216,24 @@ public partial class ConvSame5x3Dilated { }
 public partial class ConvSame1 { }
 
 // 3x12x10 -> 5x5x4 (stride leaves input uncovered: NG0019)
-#if UNCOVERED_STRIDES
 [Network, Input(3, 12, 10), Conv2D(5, 3, Stride = 2, Activation = Activation.Tanh), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class ConvUncoveredK3S2 { }
-#endif
 
 // 3x12x10 -> 5x3x2 (stride leaves input uncovered: NG0019)
-#if UNCOVERED_STRIDES
 [Network, Input(3, 12, 10), Conv2D(5, 5, Stride = 2, Padding = 1, Dilation = 2, Bias = false, Activation = Activation.ReLU), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class ConvUncoveredK5S2D2 { }
-#endif
 
 // 3x13x11 -> 5x5x4 (stride leaves input uncovered: NG0019)
-#if UNCOVERED_STRIDES
 [Network, Input(3, 13, 11), Conv2D(5, 3, Stride = 3, Padding = 1, Activation = Activation.ELU, Alpha = 0.7f), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class ConvUncoveredK3S3 { }
-#endif
 
 // 3x13x11 -> 5x5x4 (stride leaves input uncovered: NG0019)
-#if UNCOVERED_STRIDES
 [Network, Input(3, 13, 11), Conv2D(5, 1, Stride = 3, Activation = Activation.Sigmoid), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class ConvUncoveredK1S3 { }
-#endif
 
 // 3x13x11 -> 5x6x5 (stride leaves input uncovered: NG0019)
-#if UNCOVERED_STRIDES
 [Network, Input(3, 13, 11), Conv2D(5, 2, Stride = 2, Activation = Activation.LeakyReLU), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class ConvUncoveredK2S2 { }
-#endif
 
 // 3x13x11 -> 5x17x15
 [Network, Input(3, 13, 11), Conv2D(5, 1, Padding = 2, Bias = false, Activation = Activation.ReLU), Flatten, Loss(LossKind.MeanSquaredError)]
@@ -331,34 +316,20 @@ public static partial class ConvGrid
         new("rect 5x3 s2 p2 d2, elu 0.7, no bias", () => new ConvRect5x3Strided(), Conv(3, 13, 11, new TorchConv2d(5, 5, 3, Stride: 2, Padding: 2, Dilation: 2, Bias: false, Activation: Activation.ELU, Alpha: 0.7f))),
         new("rect 1x3 s1 p0, relu", () => new ConvRect1x3(), Conv(3, 13, 11, new TorchConv2d(5, 1, 3, Activation: Activation.ReLU))),
         new("rect 4x1 s1 p2, sigmoid", () => new ConvRect4x1(), Conv(3, 13, 11, new TorchConv2d(5, 4, 1, Padding: 2, Activation: Activation.Sigmoid))),
-#if UNCOVERED_STRIDES
         new("rect 2x4 s2 p1, leaky relu 0.2", () => new ConvRect2x4Strided(), Conv(3, 13, 11, new TorchConv2d(5, 2, 4, Stride: 2, Padding: 1, Activation: Activation.LeakyReLU, Alpha: 0.2f))),
-#endif
         new("rect 3x1 s1 p1 on 2x29x3, softplus", () => new ConvRect3x1Tall(), Conv(2, 29, 3, new TorchConv2d(3, 3, 1, Padding: 1, Activation: Activation.Softplus))),
-#if UNCOVERED_STRIDES
         new("rect 1x5 s2 p2 d2 on 2x1x40, identity", () => new ConvRect1x5Wide(), Conv(2, 1, 40, new TorchConv2d(3, 1, 5, Stride: 2, Padding: 2, Dilation: 2))),
-#endif
         new("same 3x3, tanh", () => new ConvSame3(), Conv(3, 13, 11, new TorchConv2d(5, 3, 3, Padding: ConvPadding.Same, Activation: Activation.Tanh))),
         new("same 5x5, relu, no bias", () => new ConvSame5(), Conv(3, 13, 11, new TorchConv2d(5, 5, 5, Padding: ConvPadding.Same, Bias: false, Activation: Activation.ReLU))),
         new("same 3x3 d2, elu", () => new ConvSame3Dilated(), Conv(3, 13, 11, new TorchConv2d(5, 3, 3, Padding: ConvPadding.Same, Dilation: 2, Activation: Activation.ELU))),
         new("same 3x5, softplus", () => new ConvSame3x5(), Conv(3, 13, 11, new TorchConv2d(5, 3, 5, Padding: ConvPadding.Same, Activation: Activation.Softplus))),
         new("same 5x3 d2, leaky relu, no bias", () => new ConvSame5x3Dilated(), Conv(3, 13, 11, new TorchConv2d(5, 5, 3, Padding: ConvPadding.Same, Dilation: 2, Bias: false, Activation: Activation.LeakyReLU))),
         new("same 1x1, sigmoid", () => new ConvSame1(), Conv(3, 13, 11, new TorchConv2d(5, 1, 1, Padding: ConvPadding.Same, Activation: Activation.Sigmoid))),
-#if UNCOVERED_STRIDES
         new("uncovered k3 s2 p0 on 3x12x10, tanh", () => new ConvUncoveredK3S2(), Conv(3, 12, 10, new TorchConv2d(5, 3, 3, Stride: 2, Activation: Activation.Tanh))),
-#endif
-#if UNCOVERED_STRIDES
         new("uncovered k5 s2 p1 d2 on 3x12x10, relu, no bias", () => new ConvUncoveredK5S2D2(), Conv(3, 12, 10, new TorchConv2d(5, 5, 5, Stride: 2, Padding: 1, Dilation: 2, Bias: false, Activation: Activation.ReLU))),
-#endif
-#if UNCOVERED_STRIDES
         new("uncovered k3 s3 p1 on 3x13x11, elu 0.7", () => new ConvUncoveredK3S3(), Conv(3, 13, 11, new TorchConv2d(5, 3, 3, Stride: 3, Padding: 1, Activation: Activation.ELU, Alpha: 0.7f))),
-#endif
-#if UNCOVERED_STRIDES
         new("uncovered k1 s3 p0 on 3x13x11, sigmoid", () => new ConvUncoveredK1S3(), Conv(3, 13, 11, new TorchConv2d(5, 1, 1, Stride: 3, Activation: Activation.Sigmoid))),
-#endif
-#if UNCOVERED_STRIDES
         new("uncovered k2 s2 p0 on 3x13x11, leaky relu", () => new ConvUncoveredK2S2(), Conv(3, 13, 11, new TorchConv2d(5, 2, 2, Stride: 2, Activation: Activation.LeakyReLU))),
-#endif
         new("k1 p2 no bias, relu at 0", () => new ConvK1P2ReLU(), Conv(3, 13, 11, new TorchConv2d(5, 1, 1, Padding: 2, Bias: false, Activation: Activation.ReLU))),
         new("k1 p2 no bias, leaky relu at 0", () => new ConvK1P2Leaky(), Conv(3, 13, 11, new TorchConv2d(5, 1, 1, Padding: 2, Bias: false, Activation: Activation.LeakyReLU, Alpha: 0.2f))),
         new("k1 p2 no bias, elu at 0", () => new ConvK1P2Elu(), Conv(3, 13, 11, new TorchConv2d(5, 1, 1, Padding: 2, Bias: false, Activation: Activation.ELU, Alpha: 0.7f))),

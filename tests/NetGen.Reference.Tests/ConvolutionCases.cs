@@ -29,18 +29,14 @@ public static class ConvolutionCases
     private static readonly ReferenceCase[] Pooling =
     {
         new("max 2 on 5x12x10", () => new MaxPool2Tiled(), Pooled(5, 12, 10, new TorchMaxPool2d(2))),
-#if UNCOVERED_STRIDES
         new("max 2 on 5x13x11, last row and column uncovered", () => new MaxPool2Uncovered(), Pooled(5, 13, 11, new TorchMaxPool2d(2))),
-#endif
         new("max 3 stride 2", () => new MaxPool3Stride2(), Pooled(5, 13, 11, new TorchMaxPool2d(3, 2))),
         new("max 3 stride 1", () => new MaxPool3Stride1(), Pooled(3, 9, 7, new TorchMaxPool2d(3, 1))),
         new("max 2 stride 3, gaps", () => new MaxPool2Stride3(), Pooled(3, 14, 11, new TorchMaxPool2d(2, 3))),
         new("max 4, loop", () => new MaxPool4(), Pooled(3, 12, 8, new TorchMaxPool2d(4))),
         new("max 5 stride 2, loop", () => new MaxPool5Stride2(), Pooled(2, 13, 11, new TorchMaxPool2d(5, 2))),
         new("avg 2 on 5x12x10", () => new AvgPool2Tiled(), Pooled(5, 12, 10, new TorchAvgPool2d(2))),
-#if UNCOVERED_STRIDES
         new("avg 2 on 5x13x11, last row and column uncovered", () => new AvgPool2Uncovered(), Pooled(5, 13, 11, new TorchAvgPool2d(2))),
-#endif
         new("avg 3 stride 2", () => new AvgPool3Stride2(), Pooled(5, 13, 11, new TorchAvgPool2d(3, 2))),
         new("avg 3 stride 1", () => new AvgPool3Stride1(), Pooled(3, 9, 7, new TorchAvgPool2d(3, 1))),
         new("avg 4 stride 3, loop", () => new AvgPool4Stride3(), Pooled(3, 13, 10, new TorchAvgPool2d(4, 3))),
@@ -64,6 +60,8 @@ public static class ConvolutionCases
         new("tiny lenet", () => new TinyLeNet(), Net(new[] { 1, 12, 12 }, LossKind.SoftmaxCrossEntropy,
             new TorchConv2d(4, 5, 5, Padding: 2, Activation: Activation.ReLU), new TorchMaxPool2d(2),
             new TorchConv2d(6, 3, 3, Activation: Activation.ReLU), new TorchMaxPool2d(2), new TorchFlatten(), new TorchDense(3))),
+        new("conv, max 2 leaving the last row and column out, dense", () => new ConvUncoveredPoolDense(), Net(new[] { 2, 13, 11 }, LossKind.SoftmaxCrossEntropy,
+            new TorchConv2d(4, 3, 3, Padding: 1, Activation: Activation.ReLU), new TorchMaxPool2d(2), new TorchFlatten(), new TorchDense(3))),
         new("lenet-5", () => new LeNet5(), Net(new[] { 1, 28, 28 }, LossKind.SoftmaxCrossEntropy,
             new TorchConv2d(6, 5, 5, Padding: 2, Activation: Activation.ReLU), new TorchMaxPool2d(2),
             new TorchConv2d(16, 5, 5, Activation: Activation.ReLU), new TorchMaxPool2d(2), new TorchFlatten(),

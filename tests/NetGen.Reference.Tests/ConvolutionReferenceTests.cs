@@ -44,9 +44,7 @@ public sealed class ConvolutionReferenceTests
 
     [Theory]
     [InlineData("max 2 on 5x12x10")]
-#if UNCOVERED_STRIDES
     [InlineData("max 2 on 5x13x11, last row and column uncovered")]
-#endif
     [InlineData("max 2 stride 3, gaps")]
     [InlineData("max 4, loop")]
     [InlineData("max 3 stride 2")]
