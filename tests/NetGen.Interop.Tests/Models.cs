@@ -57,6 +57,17 @@ public partial class ImageOutput { }
 [Network, Input(3, 5, 4), Conv2D(4, 2, Activation = Activation.Softplus), GlobalAvgPool, Loss(LossKind.MeanSquaredError)]
 public partial class GlobalPoolOutput { }
 
+// Dropout: the identity in inference, so the exported graph has no node for it.
+[Network, Input(8), Dropout(0.2), Dense(6, Activation = Activation.ReLU), Dropout(0.5), Dense(3), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class DropoutNet { }
+
+// Batch normalization and residual blocks, which the export refuses with a message that says why.
+[Network, Input(6), Dense(5), BatchNorm(Activation = Activation.ReLU), Dense(3), Loss(LossKind.MeanSquaredError)]
+public partial class BatchNormNet { }
+
+[Network, Input(6), Dense(5, Activation = Activation.ReLU), ResidualStart, Dense(5, Activation = Activation.ReLU), ResidualEnd, Dense(2), Loss(LossKind.MeanSquaredError)]
+public partial class ResidualNet { }
+
 // LeNet-5, the convolutional network of the benchmarks.
 [Network, Input(1, 28, 28)]
 [Conv2D(6, 5, Padding = 2, Activation = Activation.ReLU)]

@@ -20,6 +20,7 @@ public sealed class OnnxExportTests
         [nameof(PoolNet)] = () => new PoolNet(),
         [nameof(ImageOutput)] = () => new ImageOutput(),
         [nameof(GlobalPoolOutput)] = () => new GlobalPoolOutput(),
+        [nameof(DropoutNet)] = () => new DropoutNet(),
         [nameof(LeNet5)] = () => new LeNet5(),
     };
 
@@ -219,7 +220,17 @@ public sealed class OnnxExportTests
             OnnxRunner.Export(new RedescribedNetwork(model, description with { Layers = layers })));
 
         Assert.Contains("Layer 2 (Mystery3, 99) of DenseActivations cannot be exported to ONNX", error.Message);
-        Assert.Contains("Dense, Maxout, Flatten, Conv2D, MaxPool2D, AvgPool2D and GlobalAvgPool", error.Message);
+        Assert.Contains("Dense, Maxout, Flatten, Conv2D, MaxPool2D, AvgPool2D, GlobalAvgPool and Dropout", error.Message);
+    }
+
+    [Fact]
+    public void Batch_normalization_and_residual_blocks_are_refused_with_the_reason()
+    {
+        var batchNorm = Assert.Throws<NotSupportedException>(() => OnnxRunner.Export(new BatchNormNet()));
+        var residual = Assert.Throws<NotSupportedException>(() => OnnxRunner.Export(new ResidualNet()));
+
+        Assert.Contains("Layer 1 (BatchNorm1, BatchNorm) of BatchNormNet cannot be exported to ONNX yet", batchNorm.Message);
+        Assert.Contains("Layer 1 (ResidualStart1, ResidualStart) of ResidualNet cannot be exported to ONNX yet: residual blocks", residual.Message);
     }
 
     [Fact]

@@ -29,8 +29,8 @@ namespace NetGen;
 /// columns, Reshape to [batch, pieces, units], ReduceMax over the pieces. Conv2D: Conv with strides, pads and
 /// dilations (no bias input when the layer has none). MaxPool2D, AvgPool2D: MaxPool, AveragePool. GlobalAvgPool:
 /// GlobalAveragePool, then Flatten (NetGen's output is a vector of channels). Flatten: Flatten (channel-major in both).
-/// Activations: Relu, Sigmoid, Tanh, LeakyRelu (alpha), Elu (alpha), Softplus. Other layers (batch normalization,
-/// dropout, residual blocks) are not exported yet and fail with <see cref="NotSupportedException"/>.
+/// Dropout: nothing (inference keeps every value). Activations: Relu, Sigmoid, Tanh, LeakyRelu (alpha), Elu (alpha),
+/// Softplus. Batch normalization and residual blocks are not exported yet and fail with <see cref="NotSupportedException"/>.
 /// </para>
 /// <para>The same network and parameters always give the same bytes (no time stamps, no unordered collections).</para>
 /// </remarks>
@@ -178,7 +178,7 @@ public static class OnnxExporter
     /// <summary>Writes one layer at a time, checking the description against ONNX's shape arithmetic as it goes.</summary>
     private sealed class LayerWriter(OnnxGraphBuilder graph, NetworkDescription description, float[] parameters)
     {
-        private static readonly string Supported = "Dense, Maxout, Flatten, Conv2D, MaxPool2D, AvgPool2D and GlobalAvgPool";
+        private static readonly string Supported = "Dense, Maxout, Flatten, Conv2D, MaxPool2D, AvgPool2D, GlobalAvgPool and Dropout";
 
         public (string Output, int[] Shape) Write(int index, string input, int[] shape)
         {
@@ -196,6 +196,12 @@ public static class OnnxExporter
                 LayerKind.MaxPool2D => Pool("MaxPool", index, layer, input, shape),
                 LayerKind.AvgPool2D => Pool("AveragePool", index, layer, input, shape),
                 LayerKind.GlobalAvgPool => GlobalAveragePool(index, layer, input, shape),
+                // Inverted dropout keeps every value unchanged in inference, which is what the exported graph computes.
+                LayerKind.Dropout => (input, shape),
+                LayerKind.BatchNorm => throw new NotSupportedException(
+                    $"Layer {index} ({layer.Name}, BatchNorm) of {description.Name} cannot be exported to ONNX yet: the network's Description does not carry the layer's epsilon and where its running statistics lie in Buffers, which ONNX's BatchNormalization needs."),
+                LayerKind.ResidualStart or LayerKind.ResidualEnd => throw new NotSupportedException(
+                    $"Layer {index} ({layer.Name}, {layer.Kind}) of {description.Name} cannot be exported to ONNX yet: residual blocks are not exported (the Description does not pair a block's end with its start and shortcut projection)."),
                 _ => throw new NotSupportedException(
                     $"Layer {index} ({layer.Name}, {layer.Kind}) of {description.Name} cannot be exported to ONNX yet: the exporter writes {Supported} layers."),
             };
