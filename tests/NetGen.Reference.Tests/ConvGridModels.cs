@@ -13,8 +13,9 @@ namespace NetGen.Reference.Tests;
 //   3. "Same" padding (stride 1, odd effective kernels), square, rectangular and dilated.
 //   4. Strides that leave input rows or columns uncovered (warning NG0019, silenced in the project file): torch never
 //      reads those inputs either, so their gradient must be exactly zero in both.
-//   5. A 1x1 kernel with padding 2 and no bias: the border outputs are exactly 0, where ReLU, leaky ReLU and ELU have
-//      their kink (both libraries take the left derivative there: 0, the slope, alpha).
+//   5. A 1x1 kernel with padding 2 and no bias, under ReLU, leaky ReLU and ELU: the border outputs are exactly 0, at the
+//      kink. ConvolutionReferenceTests also runs these three with quantized weights and inputs, so that interior
+//      pre-activations are exactly 0 with nonzero inputs and the derivative at the kink reaches the gradients.
 //   6. Channel counts around the product's 4-row and 8-wide tiles: one input channel, 13 and 17 filters, an 8 -> 16
 //      layer on 8 x 8 without any tail, the 1x1 path with 16 input channels, and a 17 x 16 plane.
 // Each class's comment gives its output shape.

@@ -55,7 +55,38 @@ public sealed class ConvolutionReferenceTests
         // Inputs rounded to multiples of 1/2 in [-1, 1]: five values, so most windows hold their maximum more than once,
         // and overlapping windows share it. Any other tie rule (last maximum, split evenly, all winners) moves gradient.
         ReferenceComparison.AssertMatches(_output, ConvolutionCases.Named(layer), batch: 3, seed: 15, Tolerance.Relative,
-            mapInputs: x => MathF.Round(2 * x) / 2);
+            mapInputs: HalfSteps);
+    }
+
+    [Theory]
+    [InlineData("k1 p2 no bias, relu at 0")]
+    [InlineData("k1 p2 no bias, leaky relu at 0")]
+    [InlineData("k1 p2 no bias, elu at 0", Skip = EluAtZeroBug)]
+    public void Activations_take_torch_derivative_where_the_pre_activation_is_exactly_zero(string point)
+    {
+        // Weights rounded to multiples of 1/4 and inputs to multiples of 1/2: every product is a multiple of 1/8 and every
+        // sum of the 1x1 kernel's 3 products is exact in float32 in any order, so both libraries see the same
+        // pre-activations, many of them exactly 0 with nonzero inputs (besides the zero border of the padding). There the
+        // weight and input gradients depend on the derivative each activation takes at its kink: 0 for ReLU, the slope
+        // for leaky ReLU, alpha for ELU, in torch (the control below shows those zeros matter).
+        ReferenceComparison.AssertMatches(_output, ConvGrid.Named(point), batch: 3, seed: 16, Tolerance.Relative,
+            mapInputs: HalfSteps, mapParameters: QuarterSteps);
+    }
+
+    [Fact]
+    public void A_torch_twin_whose_relu_passes_the_gradient_at_zero_fails_the_kink_comparison()
+    {
+        // The negative control of the test above: clamp_min(0) equals relu everywhere, but its gradient at exactly 0 is 1
+        // (torch's clamp passes the gradient where x >= min). Only the gradients may differ, and with the quantized data
+        // they must.
+        ReferenceCase relu = ConvGrid.Named("k1 p2 no bias, relu at 0");
+        var wrong = relu with
+        {
+            Name = relu.Name + ", gradient 1 at 0 in torch only",
+            Torch = new TorchNetwork(new[] { 3, 13, 11 }, LossKind.MeanSquaredError, new ClampedPointwiseConv2d(5, 2), new TorchFlatten()),
+        };
+        string[] mismatches = Kinds(ReferenceComparison.Mismatches(_output, wrong, batch: 3, seed: 16, mapInputs: HalfSteps, mapParameters: QuarterSteps));
+        Assert.Equal(new[] { "MISMATCH gradient of layer 0 (conv) weight ", "MISMATCH input gradients" }, mismatches);
     }
 
     [Theory]
@@ -94,11 +125,19 @@ public sealed class ConvolutionReferenceTests
             Name = tiled.Name + ", ties to the last maximum in torch only",
             Torch = new TorchNetwork(new[] { 5, 12, 10 }, LossKind.MeanSquaredError, new LastMaximumPool2d(2), new TorchFlatten()),
         };
-        string[] mismatches = Kinds(ReferenceComparison.Mismatches(_output, wrong, batch: 3, seed: 15, mapInputs: x => MathF.Round(2 * x) / 2));
+        string[] mismatches = Kinds(ReferenceComparison.Mismatches(_output, wrong, batch: 3, seed: 15, mapInputs: HalfSteps));
         Assert.Equal(new[] { "MISMATCH input gradients" }, mismatches);
         // Without ties (continuous inputs) the two tie rules agree: the control differs in nothing else.
         Assert.Empty(ReferenceComparison.Mismatches(_output, wrong, batch: 3, seed: 15));
     }
+
+    private const string EluAtZeroBug = "NetGen bug: the vectorized ELU computes alpha (Vector256.Exp(x) - 1), and .NET 10's "
+        + "Vector256.Exp(0) is 1.0000001, so ELU(0) = 8.3e-8 > 0 and the backward, which reads the derivative off the output's "
+        + "sign, uses 1 instead of alpha there (torch, and NetGen's own scalar tail, give ELU(0) = 0 and ELU'(0) = alpha)";
+
+    private static float HalfSteps(float x) => MathF.Round(2 * x) / 2;
+
+    private static float QuarterSteps(float x) => MathF.Round(4 * x) / 4;
 
     /// <summary>The tensor names of mismatch lines ("MISMATCH outputs[12]: ..." gives "MISMATCH outputs").</summary>
     private static string[] Kinds(string[] mismatches) => mismatches.Select(line => line.Split('[')[0]).Distinct().ToArray();
@@ -112,6 +151,16 @@ public sealed class ConvolutionReferenceTests
             Tensor bias = parameters.Take($"layer {index} (conv) bias", Filters);
             Tensor z = F.conv2d(x, Transform(weight), bias, padding: new long[] { Padding, Padding });
             return TorchActivation.Apply(z, Activation, Alpha);
+        }
+    }
+
+    /// <summary>A 1x1 convolution without bias, padded, then <c>clamp_min(0)</c>: relu with gradient 1 at 0.</summary>
+    private sealed record ClampedPointwiseConv2d(int Filters, int Padding) : TorchLayer
+    {
+        public override Tensor Forward(Tensor x, TorchParameters parameters, int index)
+        {
+            Tensor weight = parameters.Take($"layer {index} (conv) weight", Filters, x.shape[1], 1, 1);
+            return F.conv2d(x, weight, null, padding: new long[] { Padding, Padding }).clamp_min(0);
         }
     }
 

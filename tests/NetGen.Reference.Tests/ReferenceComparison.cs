@@ -11,20 +11,20 @@ public static class ReferenceComparison
 {
     /// <summary>Asserts that every compared tensor is within <paramref name="relative"/> (see <see cref="Tolerance"/>).</summary>
     public static void AssertMatches(ITestOutputHelper output, ReferenceCase test, int batch, int seed, double relative = Tolerance.Relative,
-        float scale = 1, Func<float, float>? mapInputs = null)
+        float scale = 1, Func<float, float>? mapInputs = null, Func<float, float>? mapParameters = null)
     {
-        string[] mismatches = Mismatches(output, test, batch, seed, relative, scale, mapInputs);
+        string[] mismatches = Mismatches(output, test, batch, seed, relative, scale, mapInputs, mapParameters);
         Assert.True(mismatches.Length == 0, $"{test.Name}, batch {batch}:\n" + string.Join("\n", mismatches.Take(40)));
     }
 
     /// <summary>
-    /// Runs both libraries on one batch (parameters times <paramref name="scale"/>, inputs passed through
-    /// <paramref name="mapInputs"/>); logs a summary line per tensor and returns one line per element out of tolerance.
+    /// Runs both libraries on one batch (parameters passed through <paramref name="mapParameters"/> and multiplied by
+    /// <paramref name="scale"/>, inputs passed through <paramref name="mapInputs"/>); logs a summary line per tensor and returns one line per element out of tolerance.
     /// Compared: the outputs of <c>Forward</c>, the loss of <c>TrainStep</c> and of <c>EvaluateLoss</c>, every parameter
     /// block's gradient and the input gradients.
     /// </summary>
     public static string[] Mismatches(ITestOutputHelper output, ReferenceCase test, int batch, int seed, double relative = Tolerance.Relative,
-        float scale = 1, Func<float, float>? mapInputs = null)
+        float scale = 1, Func<float, float>? mapInputs = null, Func<float, float>? mapParameters = null)
     {
         INetwork model = test.CreateInitialized(seed);
         var (inputs, targets) = ReferenceCase.Data(model, batch, seed + 100);
@@ -37,7 +37,7 @@ public static class ReferenceComparison
         }
         for (int i = 0; i < model.Parameters.Length; i++)
         {
-            model.Parameters[i] *= scale;
+            model.Parameters[i] = (mapParameters is null ? model.Parameters[i] : mapParameters(model.Parameters[i])) * scale;
         }
         TorchNetwork.Result torch = test.Torch.Run(model.Parameters, inputs, targets, batch);
 

@@ -25,7 +25,8 @@ namespace NetGen.Reference.Tests;
 /// a relative error of 1e-5 measured against the tensor's scale: above the sqrt(K) estimates, 11 times the worst
 /// difference seen (25 times for dense networks), 10 times tighter than the 1e-4 the issue asks, and 10^4 times tighter
 /// than the O(1) relative error of a layout, index, factor or sign mistake (the negative controls show that the bound
-/// catches a leaky slope of 0.21 for 0.2, a rotated or transposed kernel, and the other tie rule of max pooling).
+/// catches a leaky slope of 0.21 for 0.2, a rotated or transposed kernel, the other tie rule of max pooling, and a ReLU
+/// whose derivative at 0 is 1).
 /// </remarks>
 public static class Tolerance
 {
