@@ -168,9 +168,10 @@ public sealed record TorchResidualEnd(Activation Activation = Activation.Identit
 
 /// <summary>
 /// <c>Dropout</c>: in training, NetGen's own mask (torch draws other random numbers) applied the inverted way,
-/// <c>x * mask / (1 - rate)</c>; in inference torch's <c>dropout</c> in eval mode, the identity.
+/// <c>x * mask / (1 - rate)</c>; in inference torch's <c>dropout</c> in eval mode, the identity. <paramref name="Rescale"/>
+/// false (survivors not scaled) is a negative control only.
 /// </summary>
-public sealed record TorchDropout(double Rate) : TorchModeLayer
+public sealed record TorchDropout(double Rate, bool Rescale = true) : TorchModeLayer
 {
     public override Tensor Forward(Tensor x, TorchModeContext context, int index)
     {
@@ -179,7 +180,7 @@ public sealed record TorchDropout(double Rate) : TorchModeLayer
             return F.dropout(x, Rate, training: false);
         }
         Tensor mask = tensor(context.TakeMask(), x.shape);
-        return x * mask / (1 - Rate);
+        return Rescale ? x * mask / (1 - Rate) : x * mask;
     }
 }
 
