@@ -44,13 +44,26 @@ public sealed class FlopsAttribute : Attribute
             ? int.Parse(variable.Value, CultureInfo.InvariantCulture)
             : 1;
 
-    /// <summary>GFLOP/s of a measured case (FLOPs per call over the mean time per call in ns), or null.</summary>
+    /// <summary>
+    /// GFLOP/s of a measured case: FLOPs per call over the median time per call in ns (the median, because the
+    /// suite runs on a shared machine where other processes occasionally take a core), or null.
+    /// </summary>
     public static double? Gflops(Summary summary, BenchmarkCase benchmarkCase)
     {
         double? flops = Of(benchmarkCase);
-        double? mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        return flops is null || mean is null or <= 0 ? null : flops / mean;
+        double? median = summary[benchmarkCase]?.ResultStatistics?.Median;
+        return flops is null || median is null or <= 0 ? null : flops / median;
     }
+
+    /// <summary>
+    /// The machine's FMA peak with <paramref name="threads"/> threads: the best GFLOP/s of any iteration of the
+    /// <see cref="PeakFlops"/> rows of that job (a ceiling, which interference can only lower), or null without them.
+    /// </summary>
+    public static double? PeakGflops(Summary summary, int threads) =>
+        summary.BenchmarksCases
+            .Where(c => c.Descriptor.Type == typeof(PeakFlops) && ThreadsOf(c.Job) == threads)
+            .Select(c => Of(c) is { } flops && summary[c]?.ResultStatistics?.Min is { } fastest && fastest > 0 ? flops / fastest : (double?)null)
+            .Max();
 }
 
 /// <summary>Achieved GFLOP/s of each case.</summary>
@@ -60,7 +73,7 @@ public sealed class GflopsColumn : IColumn
 
     public string ColumnName => "GFLOP/s";
 
-    public string Legend => "Achieved 10^9 floating-point operations per second (model FLOPs from ForwardFlopsPerSample; training = 3x forward)";
+    public string Legend => "Achieved 10^9 floating-point operations per second at the median time (model FLOPs from ForwardFlopsPerSample; training = 3x forward)";
 
     public bool AlwaysShow => true;
 
@@ -83,8 +96,8 @@ public sealed class GflopsColumn : IColumn
 }
 
 /// <summary>
-/// Each case's GFLOP/s as a percentage of the machine's measured peak at the same thread count: the faster of the
-/// Vector256 and Vector512 FMA rows of <see cref="PeakFlops"/> in the same job (needs the peak benchmarks in the same run).
+/// Each case's GFLOP/s as a percentage of the machine's measured peak at the same thread count: the fastest iteration of
+/// the Vector256 and Vector512 FMA rows of <see cref="PeakFlops"/> in the same job (needs the peak benchmarks in the same run).
 /// </summary>
 public sealed class PercentOfPeakColumn : IColumn
 {
@@ -92,7 +105,7 @@ public sealed class PercentOfPeakColumn : IColumn
 
     public string ColumnName => "% of peak";
 
-    public string Legend => "GFLOP/s as a percentage of the best measured FMA peak (Vector256 or Vector512) with the same thread count";
+    public string Legend => "GFLOP/s as a percentage of the machine's FMA peak with the same thread count (fastest iteration of the Vector256 and Vector512 peak rows)";
 
     public bool AlwaysShow => true;
 
@@ -109,11 +122,7 @@ public sealed class PercentOfPeakColumn : IColumn
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
         double? gflops = FlopsAttribute.Gflops(summary, benchmarkCase);
-        int threads = FlopsAttribute.ThreadsOf(benchmarkCase.Job);
-        double? peak = summary.BenchmarksCases
-            .Where(c => c.Descriptor.Type == typeof(PeakFlops) && FlopsAttribute.ThreadsOf(c.Job) == threads)
-            .Select(c => FlopsAttribute.Gflops(summary, c))
-            .Max();
+        double? peak = FlopsAttribute.PeakGflops(summary, FlopsAttribute.ThreadsOf(benchmarkCase.Job));
         return gflops is null || peak is null or <= 0 ? "-" : (100 * gflops.Value / peak.Value).ToString("F1", CultureInfo.InvariantCulture) + "%";
     }
 
