@@ -1,7 +1,6 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.Text;
 using Google.Protobuf;
 using NetGen.Interop.Onnx;
 
@@ -94,9 +93,6 @@ internal sealed class OnnxGraphBuilder
         attribute.Ints.AddRange(values);
         return attribute;
     }
-
-    public static AttributeProto String(string name, string value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFrom(value, Encoding.UTF8) };
 
     // ONNX requires every value to be assigned once (static single assignment) and node names to be unique; a clash is an
     // exporter bug.
