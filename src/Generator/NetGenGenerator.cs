@@ -18,6 +18,9 @@ public sealed class NetGenGenerator : IIncrementalGenerator
 
         /// <summary>The planner's output.</summary>
         public const string Plan = "NetGen.Plan";
+
+        /// <summary>The diagnostics of parsing and planning.</summary>
+        public const string Diagnostics = "NetGen.Diagnostics";
     }
 
     /// <inheritdoc/>
@@ -32,12 +35,21 @@ public sealed class NetGenGenerator : IIncrementalGenerator
             .Select(static (parsed, _) => Planner.Plan(parsed))
             .WithTrackingName(Steps.Plan);
 
+        // Diagnostics are reported against the current compilation's syntax trees (for #pragma and the editor);
+        // that step re-runs on every edit but only maps a few values. Emission stays cached on the plan alone.
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = plans
+            .Select(static (result, _) => result.Diagnostics)
+            .WithTrackingName(Steps.Diagnostics);
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (spc, pair) =>
+        {
+            foreach (DiagnosticInfo diagnostic in pair.Left)
+            {
+                spc.ReportDiagnostic(diagnostic.ToDiagnostic(pair.Right));
+            }
+        });
+
         context.RegisterSourceOutput(plans, static (spc, result) =>
         {
-            foreach (DiagnosticInfo diagnostic in result.Diagnostics)
-            {
-                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
             if (result.Plan is { } plan)
             {
                 // Hint names may not contain '@' (escaped keywords): the file name drops it.

@@ -137,11 +137,16 @@ public sealed class IncrementalTests
         return steps.SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
     }
 
-    /// <summary>The source output step (the emitter) saw no new input, so it did not run.</summary>
+    /// <summary>
+    /// The source output step that emits code (fed by the plan step) saw no new input, so it did not run. The output
+    /// that reports diagnostics is fed by the compilation too, so it runs after every edit, by design.
+    /// </summary>
     private static void AssertNotReEmitted(GeneratorRun run)
     {
         GeneratorRunResult result = run.Driver.GetRunResult().Results[0];
-        IncrementalStepRunReason[] reasons = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
+        IncrementalStepRunReason[] reasons = result.TrackedOutputSteps.SelectMany(s => s.Value)
+            .Where(s => s.Inputs.Any(i => i.Source.Name == NetGenGenerator.Steps.Plan))
+            .SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
         Assert.NotEmpty(reasons);
         Assert.All(reasons, r => Assert.Equal(IncrementalStepRunReason.Cached, r));
     }

@@ -237,4 +237,18 @@ public sealed class RegressionTests
             .Select(m => long.Parse(m.Value.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture)).ToArray();
         Assert.Contains(numbers, n => n > 1_073_741_823);
     }
+
+    [Fact]
+    public void Diagnostics_are_located_in_the_source_tree_so_that_pragmas_can_suppress_them()
+    {
+        // A location without a syntax tree ignores #pragma warning disable (dotnet/roslyn#68291): the NG0019 warning of a
+        // deliberate stride could then only be silenced project-wide.
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.Usings
+            + "[Network, Input(1, 7, 7), Conv2D(2, 3, Stride = 3), Flatten, Dense(2), Loss(LossKind.MeanSquaredError)]\ninternal partial class Strided { }\n");
+
+        Diagnostic warning = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("NG0019", warning.Id);
+        Assert.True(warning.Location.IsInSource);
+        Assert.NotNull(warning.Location.SourceTree);
+    }
 }

@@ -29,7 +29,7 @@ internal static class ActivationEmitter
         ActivationKind.Identity => x,
         ActivationKind.ReLU => Invariant($"MathF.Max({x}, 0f)"),
         ActivationKind.LeakyReLU => Invariant($"({x} > 0f ? {x} : {Literal(alpha)} * {x})"),
-        ActivationKind.ELU => Invariant($"({x} > 0f ? {x} : {Literal(alpha)} * (MathF.Exp({x}) - 1f))"),
+        ActivationKind.ELU => Invariant($"({x} > 0f ? {x} : MathF.Min({Literal(alpha)} * (MathF.Exp({x}) - 1f), 0f))"),
         ActivationKind.Sigmoid => Invariant($"(1f / (1f + MathF.Exp(-{x})))"),
         ActivationKind.Tanh => Invariant($"MathF.Tanh({x})"),
         _ => Invariant($"(MathF.Max({x}, 0f) + MathF.Log(1f + MathF.Exp(-MathF.Abs({x}))))"),
@@ -83,7 +83,9 @@ internal static class ActivationEmitter
         }
         if (set.Contains(ActivationKind.ELU))
         {
-            Helper(writer, v, "Elu(" + v.T + " x, float alpha)", v.Type + ".ConditionalSelect(" + v.Type + ".GreaterThan(x, " + v.T + ".Zero), x, (" + v.Type + ".Exp(x) - " + v.T + ".One) * alpha)");
+            // The negative branch is clamped to <= 0: the vector Exp may round e^0 up to 1.0000001, and the backward pass
+            // reads the branch off the output's sign.
+            Helper(writer, v, "Elu(" + v.T + " x, float alpha)", v.Type + ".ConditionalSelect(" + v.Type + ".GreaterThan(x, " + v.T + ".Zero), x, " + v.Type + ".Min((" + v.Type + ".Exp(x) - " + v.T + ".One) * alpha, " + v.T + ".Zero))");
         }
         if (set.Contains(ActivationKind.Sigmoid))
         {
