@@ -39,8 +39,8 @@ namespace NetGen.Reference.Tests;
 /// parameters' difference grows at most additively: 150 steps of a few u of updates smaller than the parameter stay
 /// below about 1e-6 of its scale. Measured: at most 5.1e-7 (RMSprop with momentum), plain SGD bit-identical. The scale is
 /// the element's own largest magnitude and not its current value because a parameter passing near zero keeps the
-/// absolute error of the steps that brought it there (relative to its current value alone, the worst seen is 1.6e-3,
-/// at a value of 5e-3). 1e-5 is what the issue asks for; the worst differences are logged per case, and the negative
+/// absolute error of the steps that brought it there (relative to its current value alone, the worst seen is 1.6e-3).
+/// 1e-5 is what the issue asks for; the worst differences are logged per case, and the negative
 /// controls (Adam's coupled weight decay against AdamW's decoupled one, beta2 0.998 for 0.999, the centered RMSprop
 /// against the plain one, and SGD's classical momentum against Nesterov's) all fail it.
 /// </para>
