@@ -117,27 +117,29 @@ internal static class ConvEmitter
         {
             EmitPatchLoops(w, g, () =>
             {
-                w.WriteLine(Invariant($"Span<float> dst = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref row, oy * {g.OutWidth}), {g.OutWidth});"));
+                w.WriteLine(Invariant($"ref float dst = ref Unsafe.Add(ref row, oy * {g.OutWidth});"));
                 using (w.Block(Invariant($"if ((uint)iy >= {g.InHeight})")))
                 {
-                    w.WriteLine("dst.Clear();");
+                    w.WriteLine(Invariant($"for (int ox = 0; ox < {g.OutWidth}; ox++) Unsafe.Add(ref dst, ox) = 0f;"));
                     w.WriteLine("continue;");
                 }
                 w.WriteLine(Invariant($"ref float src = ref Unsafe.Add(ref x, (c * {g.InHeight} + iy) * {g.InWidth});"));
                 if (g.Stride == 1)
                 {
-                    w.WriteLine("// Stride 1: a contiguous run of the input row, with zeros where the window hangs over an edge.");
+                    w.WriteLine("// Stride 1: a contiguous run of the input row, with zeros where the window hangs over an edge. Rows are");
+                    w.WriteLine("// short, so plain loops beat a memmove call per row.");
                     EmitValidRange(w, g);
-                    w.WriteLine("dst.Slice(0, lo).Clear();");
-                    w.WriteLine(Invariant($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref src, lo + shift), hi - lo).CopyTo(dst.Slice(lo));"));
-                    w.WriteLine("dst.Slice(hi).Clear();");
+                    w.WriteLine("int o = 0;");
+                    w.WriteLine("for (; o < lo; o++) Unsafe.Add(ref dst, o) = 0f;");
+                    w.WriteLine("for (; o < hi; o++) Unsafe.Add(ref dst, o) = Unsafe.Add(ref src, o + shift);");
+                    w.WriteLine(Invariant($"for (; o < {g.OutWidth}; o++) Unsafe.Add(ref dst, o) = 0f;"));
                 }
                 else
                 {
                     using (w.Block(Invariant($"for (int ox = 0; ox < {g.OutWidth}; ox++)")))
                     {
                         w.WriteLine(Invariant($"int ix = ox * {g.Stride} - {g.PaddingWidth} + j * {g.Dilation};"));
-                        w.WriteLine(Invariant($"dst[ox] = (uint)ix < {g.InWidth} ? Unsafe.Add(ref src, ix) : 0f;"));
+                        w.WriteLine(Invariant($"Unsafe.Add(ref dst, ox) = (uint)ix < {g.InWidth} ? Unsafe.Add(ref src, ix) : 0f;"));
                     }
                 }
             });

@@ -1,3 +1,4 @@
+using System.Linq;
 using static System.FormattableString;
 
 namespace NetGen.Generator;
@@ -93,7 +94,30 @@ internal static class GemmEmitter
                     };
                     w.WriteLine(Invariant($"float s{i} = {initial};"));
                 }
-                using (w.Block(Invariant($"for (int i = 0; i < {k}; i++)")))
+                // Four partial sums per row, for the same latency reason as the vector tiles.
+                w.WriteLine("int i = 0;");
+                if (k >= 8)
+                {
+                    for (int i = 0; i < rows; i++)
+                    {
+                        w.WriteLine(Invariant($"float s{i}b = 0f, s{i}c = 0f, s{i}d = 0f;"));
+                    }
+                    using (w.Block(Invariant($"for (; i + 4 <= {k}; i += 4)")))
+                    {
+                        for (int i = 0; i < rows; i++)
+                        {
+                            w.WriteLine(Invariant($"s{i} += Unsafe.Add(ref a{i}, i) * Unsafe.Add(ref b, i * {n} + c);"));
+                            w.WriteLine(Invariant($"s{i}b += Unsafe.Add(ref a{i}, i + 1) * Unsafe.Add(ref b, (i + 1) * {n} + c);"));
+                            w.WriteLine(Invariant($"s{i}c += Unsafe.Add(ref a{i}, i + 2) * Unsafe.Add(ref b, (i + 2) * {n} + c);"));
+                            w.WriteLine(Invariant($"s{i}d += Unsafe.Add(ref a{i}, i + 3) * Unsafe.Add(ref b, (i + 3) * {n} + c);"));
+                        }
+                    }
+                    for (int i = 0; i < rows; i++)
+                    {
+                        w.WriteLine(Invariant($"s{i} += s{i}b + s{i}c + s{i}d;"));
+                    }
+                }
+                using (w.Block(Invariant($"for (; i < {k}; i++)")))
                 {
                     w.WriteLine(Invariant($"float bi = Unsafe.Add(ref b, i * {n} + c);"));
                     for (int i = 0; i < rows; i++)
@@ -135,7 +159,41 @@ internal static class GemmEmitter
                 w.WriteLine(Invariant($"{v.T} acc{i}{j} = {initial};"));
             }
         }
-        using (w.Block(Invariant($"for (int i = 0; i < {k}; i++)")))
+        // A narrow output (10 classes) leaves a tile with few accumulators, waiting on the FMA latency: split the k loop
+        // over two independent partial sums, added at the end. The split depends on the layer only, never on the tile,
+        // so a sample's outputs are bit-identical whatever its position in the batch.
+        int split = n < 32 && k >= 4 ? 2 : 1;
+        for (int u = 1; u < split; u++)
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < vectors; j++)
+                {
+                    w.WriteLine(Invariant($"{v.T} acc{i}{j}_{u} = {v.T}.Zero;"));
+                }
+            }
+        }
+        w.WriteLine("int i = 0;");
+        if (split > 1)
+        {
+            using (w.Block(Invariant($"for (; i + {split} <= {k}; i += {split})")))
+            {
+                for (int u = 0; u < split; u++)
+                {
+                    string suffix = u == 0 ? "" : Invariant($"_{u}");
+                    w.WriteLine(Invariant($"ref float bi{u} = ref Unsafe.Add(ref b, (i + {u}) * {n} + c);"));
+                    for (int i = 0; i < rows; i++)
+                    {
+                        w.WriteLine(Invariant($"{v.T} a{i}i{u} = {v.Type}.Create(Unsafe.Add(ref a{i}, i + {u}));"));
+                        for (int j = 0; j < vectors; j++)
+                        {
+                            w.WriteLine(Invariant($"acc{i}{j}{suffix} = {v.Type}.FusedMultiplyAdd(a{i}i{u}, {v.Type}.LoadUnsafe(ref bi{u}, {j * v.Lanes}), acc{i}{j}{suffix});"));
+                        }
+                    }
+                }
+            }
+        }
+        using (w.Block(Invariant($"for (; i < {k}; i++)")))
         {
             w.WriteLine(Invariant($"ref float bi = ref Unsafe.Add(ref b, i * {n} + c);"));
             for (int j = 0; j < vectors; j++)
@@ -148,6 +206,17 @@ internal static class GemmEmitter
                 for (int j = 0; j < vectors; j++)
                 {
                     w.WriteLine(Invariant($"acc{i}{j} = {v.Type}.FusedMultiplyAdd(a{i}i, b{j}, acc{i}{j});"));
+                }
+            }
+        }
+        if (split > 1)
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < vectors; j++)
+                {
+                    string sum = string.Join(" + ", System.Linq.Enumerable.Range(1, split - 1).Select(u => Invariant($"acc{i}{j}_{u}")));
+                    w.WriteLine(Invariant($"acc{i}{j} += {sum};"));
                 }
             }
         }
