@@ -180,8 +180,8 @@ internal static class ConvEmitter
     private static void EmitValidRange(SourceWriter w, ConvGeometry g)
     {
         w.WriteLine(Invariant($"int shift = j * {g.Dilation} - {g.PaddingWidth};"));
-        w.WriteLine(Invariant($"int lo = Math.Max(0, -shift), hi = Math.Min({g.OutWidth}, {g.InWidth} - shift);"));
-        w.WriteLine("if (hi < lo) hi = lo;");
+        // Both ends clamped to the row: padding can be wider than the output (a 2-wide input padded by 3).
+        w.WriteLine(Invariant($"int lo = Math.Min({g.OutWidth}, Math.Max(0, -shift)), hi = Math.Max(lo, Math.Min({g.OutWidth}, {g.InWidth} - shift));"));
     }
 
     private static void EmitPatchLoops(SourceWriter w, ConvGeometry g, System.Action emitRow)
