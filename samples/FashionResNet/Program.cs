@@ -12,8 +12,8 @@ using NetGen.Samples;
 using NetGen.Samples.FashionResNet;
 using Spectre.Console;
 
-var arguments = new TrainingArguments(epochs: 8, batchSize: 64, learningRate: 2e-3f, "AdamW's peak step size (after a one-epoch warm-up, cosine decay to zero).");
-var shift = new Option<int>("--shift") { Description = "Largest random shift of training images, in pixels (0 turns augmentation off).", DefaultValueFactory = _ => 2 };
+var arguments = new TrainingArguments(epochs: 12, batchSize: 64, learningRate: 2e-3f, "AdamW's peak step size (after a one-epoch warm-up, cosine decay to zero).");
+var shift = new Option<int>("--shift") { Description = "Largest random shift of training images, in pixels (0 turns augmentation off).", DefaultValueFactory = _ => 1 };
 var root = new RootCommand("Train a NetGen ResNet with batch normalization, dropout and augmentation on Fashion-MNIST.");
 arguments.AddTo(root);
 root.Options.Add(shift);
