@@ -93,14 +93,14 @@ public abstract class InferenceBenchmark<TModel>
 
 /// <summary>The 784-128-10 MLP (ReLU, softmax cross-entropy) at inference.</summary>
 [BenchmarkCategory("MLP inference")]
-[Flops(MnistMlp.ForwardFlopsPerSample)]
+[Flops(typeof(MnistMlp), FlopsAttribute.Workload.Inference)]
 public class MlpInference : InferenceBenchmark<MnistMlp>
 {
 }
 
 /// <summary>LeNet-5 at inference.</summary>
 [BenchmarkCategory("LeNet-5 inference")]
-[Flops(LeNet5.ForwardFlopsPerSample)]
+[Flops(typeof(LeNet5), FlopsAttribute.Workload.Inference)]
 public class LeNet5Inference : InferenceBenchmark<LeNet5>
 {
 }

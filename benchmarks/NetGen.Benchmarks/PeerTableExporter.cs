@@ -40,7 +40,7 @@ public sealed class PeerTableExporter : ExporterBase
         logger.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var percentOfPeak = new PercentOfPeakColumn();
         var groups = rows
-            .Where(r => r.BenchmarkCase.Descriptor.Type != typeof(PeakFlops))
+            .Where(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name is "NetGen" or "TorchSharp" or "OnnxRuntime")
             .GroupBy(r => (Workload: r.BenchmarkCase.Descriptor.Categories.FirstOrDefault() ?? r.BenchmarkCase.Descriptor.Type.Name,
                            Batch: Batch(r.BenchmarkCase), Threads: FlopsAttribute.ThreadsOf(r.BenchmarkCase.Job)));
         foreach (var group in groups)

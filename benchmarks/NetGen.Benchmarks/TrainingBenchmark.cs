@@ -85,16 +85,16 @@ public abstract class TrainingBenchmark<TModel>
     }
 }
 
-/// <summary>The 784-128-10 MLP, one training step; FLOPs counted as 3x the forward pass (backward is two products per layer).</summary>
+/// <summary>The 784-128-10 MLP, one training step (FLOPs: see <see cref="FlopsAttribute.Workload.TrainingStep"/>).</summary>
 [BenchmarkCategory("MLP training")]
-[Flops(3.0 * MnistMlp.ForwardFlopsPerSample)]
+[Flops(typeof(MnistMlp), FlopsAttribute.Workload.TrainingStep)]
 public class MlpTraining : TrainingBenchmark<MnistMlp>
 {
 }
 
-/// <summary>LeNet-5, one training step; FLOPs counted as 3x the forward pass.</summary>
+/// <summary>LeNet-5, one training step (FLOPs: see <see cref="FlopsAttribute.Workload.TrainingStep"/>).</summary>
 [BenchmarkCategory("LeNet-5 training")]
-[Flops(3.0 * LeNet5.ForwardFlopsPerSample)]
+[Flops(typeof(LeNet5), FlopsAttribute.Workload.TrainingStep)]
 public class LeNet5Training : TrainingBenchmark<LeNet5>
 {
 }
