@@ -53,6 +53,25 @@ public interface INetwork
         set { }
     }
 
+    /// <summary>
+    /// Threads that <see cref="TrainStep(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/> and batched
+    /// <see cref="Forward(ReadOnlySpan{float}, Span{float}, int)"/> split a batch across (a shared <see cref="WorkerTeam"/>);
+    /// 1, the default, runs on the calling thread only. Batches too small to pay for the hand-off, and training steps of
+    /// networks with batch normalization (whose statistics couple the samples), stay on the calling thread. Results are
+    /// bit-identical from run to run for a given thread count; inference outputs do not depend on it at all.
+    /// </summary>
+    int Threads
+    {
+        get => 1;
+        set
+        {
+            if (value != 1)
+            {
+                throw new NotSupportedException($"{GetType().Name} runs on one thread only; generated networks split batches across threads.");
+            }
+        }
+    }
+
     /// <summary>Re-initializes every parameter from <paramref name="seed"/> (Xavier/Glorot or He by activation; biases zero).</summary>
     void InitializeParameters(int seed);
 

@@ -98,3 +98,13 @@ public partial class DenseBatchNormNet { }
 
 [Network, Input(2, 5, 5), Conv2D(3, 3, Padding = 1, Bias = false), BatchNorm(Momentum = 0.2f, Activation = Activation.ELU), Conv2D(2, 3), GlobalAvgPool, Loss(LossKind.MeanSquaredError)]
 public partial class ConvBatchNormNet { }
+
+// Batch parallelism: networks with enough work per sample that a batch of a few dozen is split across threads.
+[Network, Input(3, 16, 16), Conv2D(8, 3, Padding = 1, Activation = Activation.ReLU), MaxPool2D(2), ResidualStart, Conv2D(8, 3, Padding = 1, Activation = Activation.ReLU), Conv2D(8, 3, Padding = 1), ResidualEnd(Activation = Activation.ReLU), Dropout(0.3), GlobalAvgPool, Dense(5), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class ParallelConvNet { }
+
+[Network, Input(256), Dense(256, Activation = Activation.Tanh), Dropout(0.25), Dense(6, Activation = Activation.Sigmoid), Loss(LossKind.BinaryCrossEntropy)]
+public partial class ParallelMultiLabelNet { }
+
+[Network, Input(128), Dense(128), BatchNorm(Activation = Activation.ReLU), Dense(4), Loss(LossKind.MeanSquaredError)]
+public partial class ParallelBatchNormNet { }

@@ -13,8 +13,10 @@ internal static class LossEmitter
     {
         int c = plan.OutputSize;
         w.WriteLine(Invariant($"// {Describe(plan)}"));
-        w.WriteLine("// Returns the mean loss; with gradient, writes d(mean loss)/d(output) into dy.");
-        using (w.Block("private static float ComputeLoss(ref float y, ReadOnlySpan<float> targets, int batch, ref float dy, bool gradient)"))
+        w.WriteLine("// Rows [first, first + count) of a batch of `batch` samples (a part of a split batch, or all of it): y and dy point");
+        w.WriteLine("// at row `first`, targets holds the whole batch. Returns the rows' summed loss (MeanLoss divides); with gradient,");
+        w.WriteLine("// writes d(mean loss over the batch)/d(output) into dy.");
+        using (w.Block("private static double LossSum(ref float y, ReadOnlySpan<float> targets, int first, int count, int batch, ref float dy, bool gradient)"))
         {
             w.WriteLine("double total = 0;");
             switch (plan.Loss)
@@ -29,7 +31,14 @@ internal static class LossEmitter
                     EmitElementwise(w, plan.Loss, c);
                     break;
             }
+            w.WriteLine("return total;");
         }
+        w.WriteLine();
+        bool perSample = plan.Loss == LossKindMirror.SoftmaxCrossEntropy;
+        w.WriteLine(perSample ? "// The mean over the batch's samples." : "// The mean over the batch's samples and outputs (or classes).");
+        w.WriteLine(perSample
+            ? "private static float MeanLoss(double total, int batch) => (float)(total / batch);"
+            : Invariant($"private static float MeanLoss(double total, int batch) => (float)(total / ({c}.0 * batch));"));
         w.WriteLine();
         if (Planner.IsClassLabelLoss(plan.Loss, c))
         {
@@ -65,7 +74,7 @@ internal static class LossEmitter
     private static void EmitSoftmaxCrossEntropy(SourceWriter w, int c)
     {
         w.WriteLine("float scale = 1f / batch;");
-        using (w.Block("for (int r = 0; r < batch; r++)"))
+        using (w.Block("for (int r = 0; r < count; r++)"))
         {
             w.WriteLine(Invariant($"ref float yr = ref Unsafe.Add(ref y, r * {c});"));
             EmitLabel(w, c);
@@ -83,13 +92,12 @@ internal static class LossEmitter
                 w.WriteLine("Unsafe.Add(ref dr, label) -= scale;");
             }
         }
-        w.WriteLine("return (float)(total / batch);");
     }
 
     private static void EmitMulticlassHinge(SourceWriter w, int c)
     {
         w.WriteLine(Invariant($"float scale = 1f / ({c}f * batch);"));
-        using (w.Block("for (int r = 0; r < batch; r++)"))
+        using (w.Block("for (int r = 0; r < count; r++)"))
         {
             w.WriteLine(Invariant($"ref float yr = ref Unsafe.Add(ref y, r * {c});"));
             w.WriteLine(Invariant($"ref float dr = ref Unsafe.Add(ref dy, r * {c});"));
@@ -108,17 +116,16 @@ internal static class LossEmitter
             }
             w.WriteLine("if (gradient) Unsafe.Add(ref dr, label) = -violations * scale;");
         }
-        w.WriteLine(Invariant($"return (float)(total / ({c}.0 * batch));"));
     }
 
     private static void EmitElementwise(SourceWriter w, LossKindMirror loss, int c)
     {
-        w.WriteLine(Invariant($"int count = batch * {c};"));
-        w.WriteLine(loss == LossKindMirror.Hinge ? "float scale = 1f / count;" : Invariant($"float scale = {(loss == LossKindMirror.MeanSquaredError ? "2f" : "1f")} / count;"));
-        using (w.Block("for (int i = 0; i < count; i++)"))
+        w.WriteLine(Invariant($"float scale = {(loss == LossKindMirror.MeanSquaredError ? "2f" : "1f")} / (batch * {c});"));
+        w.WriteLine(Invariant($"int offset = first * {c};"));
+        using (w.Block(Invariant($"for (int i = 0; i < count * {c}; i++)")))
         {
             w.WriteLine("float yi = Unsafe.Add(ref y, i);");
-            w.WriteLine("float t = targets[i];");
+            w.WriteLine("float t = targets[offset + i];");
             switch (loss)
             {
                 case LossKindMirror.MeanSquaredError:
@@ -133,25 +140,24 @@ internal static class LossEmitter
                     w.WriteLine("if (gradient) Unsafe.Add(ref dy, i) = d > 0f ? scale : d < 0f ? -scale : 0f;");
                     break;
                 case LossKindMirror.Hinge:
-                    w.WriteLine("if (t != 1f && t != -1f) ThrowInvalidTarget(i, t);");
+                    w.WriteLine("if (t != 1f && t != -1f) ThrowInvalidTarget(offset + i, t);");
                     w.WriteLine("float margin = 1f - t * yi;");
                     w.WriteLine("if (margin > 0f) total += margin;");
                     w.WriteLine("if (gradient) Unsafe.Add(ref dy, i) = margin > 0f ? -t * scale : 0f;");
                     break;
                 default:
-                    w.WriteLine("if (!(t >= 0f && t <= 1f)) ThrowInvalidTarget(i, t);");
+                    w.WriteLine("if (!(t >= 0f && t <= 1f)) ThrowInvalidTarget(offset + i, t);");
                     w.WriteLine("total += MathF.Max(yi, 0f) - yi * t + MathF.Log(1f + MathF.Exp(-MathF.Abs(yi)));");
                     w.WriteLine("if (gradient) Unsafe.Add(ref dy, i) = (1f / (1f + MathF.Exp(-yi)) - t) * scale;");
                     break;
             }
         }
-        w.WriteLine("return (float)(total / count);");
     }
 
     private static void EmitLabel(SourceWriter w, int c)
     {
-        w.WriteLine("float target = targets[r];");
+        w.WriteLine("float target = targets[first + r];");
         w.WriteLine("int label = (int)target;");
-        w.WriteLine(Invariant($"if (!(target >= 0f && target < {c}f) || label != target) ThrowInvalidLabel(r, target);"));
+        w.WriteLine(Invariant($"if (!(target >= 0f && target < {c}f) || label != target) ThrowInvalidLabel(first + r, target);"));
     }
 }

@@ -23,7 +23,7 @@ internal static class NetworkEmitter
             w.WriteLine("namespace " + plan.Namespace + ";");
             w.WriteLine();
         }
-        using (w.Block(Invariant($"{plan.Accessibility} partial class {plan.ClassName} : global::NetGen.INetwork")))
+        using (w.Block(Invariant($"{plan.Accessibility} partial class {plan.ClassName} : global::NetGen.INetwork, global::NetGen.ITeamWork")))
         {
             EmitConstants(w, plan);
             EmitBuffers(w, plan);
@@ -144,15 +144,19 @@ internal static class NetworkEmitter
                 SpanAccessor(w, layer.Name + "BiasGradient", "Gradients", layer.BiasOffset, layer.BiasLength, Invariant($"Gradient of <see cref=\"{layer.Name}Bias\"/>."));
             }
         }
-        w.WriteLine("// Training buffers, grown to the largest batch seen (no allocation per step after that).");
-        w.WriteLine("private float[] _workspace = Array.Empty<float>();");
-        w.WriteLine("private float[] _deltaA = Array.Empty<float>();");
-        w.WriteLine("private float[] _deltaB = Array.Empty<float>();");
+        w.WriteLine("// Training buffers of each part of a batch (one part unless Threads > 1), grown to the largest share seen, so");
+        w.WriteLine("// that steps allocate nothing after that. Part 0 writes its weight gradients into Gradients, part k into _partGradients[k - 1].");
+        w.WriteLine("private float[][] _workspaces = Array.Empty<float[]>();");
+        w.WriteLine("private float[][] _deltasA = Array.Empty<float[]>();");
+        w.WriteLine("private float[][] _deltasB = Array.Empty<float[]>();");
         if (plan.Layers.Any(l => l.Kind == LayerKind.ResidualEnd))
         {
-            w.WriteLine("private float[] _deltaC = Array.Empty<float>();");
+            w.WriteLine("private float[][] _deltasC = Array.Empty<float[]>();");
         }
+        w.WriteLine("private float[][] _partGradients = Array.Empty<float[]>();");
+        w.WriteLine("private double[] _partLosses = Array.Empty<double>();");
         w.WriteLine("private int _capacity;");
+        w.WriteLine("private int _threads = 1;");
         w.WriteLine();
         w.WriteLine("// Inference workspace, one per thread, so concurrent Forward calls never share activations.");
         w.WriteLine("[ThreadStatic]");
@@ -277,12 +281,13 @@ internal static class NetworkEmitter
         w.WriteLine("// (region of a layer = batch * its per-sample offset), which the backward pass reads back. After the regions");
         w.WriteLine("// come the scratch (im2col matrices) and the batch statistics of batch normalization.");
         w.WriteLine("// training: dropout active and batch statistics (else identity and running statistics); updateStatistics: move");
-        w.WriteLine("// the running statistics (only a real training step does); noise: the dropout masks' key.");
+        w.WriteLine("// the running statistics (only a real training step does); noise: the dropout masks' key; first: the index of");
+        w.WriteLine("// input's first sample in the whole batch when a split batch runs in parts (dropout masks follow the sample).");
         if (logits)
         {
             w.WriteLine("// With logits, the output layer skips its sigmoid (training and loss evaluation use the fused sigmoid cross-entropy).");
         }
-        using (w.Block("private static void RunForward(ref float p, ref float buffers, ref float input, ref float ws, int batch, bool training, bool updateStatistics, ulong noise" + (logits ? ", bool logits" : "") + ")"))
+        using (w.Block("private static void RunForward(ref float p, ref float buffers, ref float input, ref float ws, int batch, int first, bool training, bool updateStatistics, ulong noise" + (logits ? ", bool logits" : "") + ")"))
         {
             w.WriteLine("ref float scratch = ref Unsafe.Add(ref ws, batch * WorkspacePerSample);");
             w.WriteLine("ref float stats = ref Unsafe.Add(ref scratch, ScratchSize);");
@@ -306,7 +311,7 @@ internal static class NetworkEmitter
                         PoolEmitter.EmitForwardCall(w, layer, source, result);
                         break;
                     case LayerKind.Dropout:
-                        w.WriteLine(Invariant($"{layer.Name}Forward({source}, {result}, batch, training, noise);"));
+                        w.WriteLine(Invariant($"{layer.Name}Forward({source}, {result}, batch, first, training, noise);"));
                         break;
                     case LayerKind.BatchNorm:
                         w.WriteLine(Invariant($"{layer.Name}Forward({source}, {Parameter("p", layer.WeightOffset)}, {Parameter("p", layer.BiasOffset)}, {Parameter("buffers", layer.Norm!.BufferOffset)}, {Parameter("stats", layer.Norm.StatsOffset)}, {result}, batch, training, updateStatistics);"));
@@ -328,7 +333,7 @@ internal static class NetworkEmitter
         w.WriteLine("// The backward pass, last layer first. On entry dA holds d(loss)/d(network output); dA and dB alternate as the");
         w.WriteLine("// gradient flows down (dC holds a residual shortcut's gradient until its block's start), and each layer");
         w.WriteLine("// overwrites its slice of the gradients.");
-        using (w.Block("private static void RunBackward(ref float p, ref float g, ref float input, ref float ws, ref float dA, ref float dB, ref float dC, ref float inputGradient, bool wantInputGradient, int batch, ulong noise)"))
+        using (w.Block("private static void RunBackward(ref float p, ref float g, ref float input, ref float ws, ref float dA, ref float dB, ref float dC, ref float inputGradient, bool wantInputGradient, int batch, int first, ulong noise)"))
         {
             w.WriteLine("ref float scratch = ref Unsafe.Add(ref ws, batch * WorkspacePerSample);");
             w.WriteLine("ref float stats = ref Unsafe.Add(ref scratch, ScratchSize);");
@@ -383,7 +388,7 @@ internal static class NetworkEmitter
                             Bias("g", layer), inputGradient, isFirst);
                         break;
                     case LayerKind.Dropout:
-                        w.WriteLine(Invariant($"{guard}{layer.Name}Backward(ref {current}, {inputGradient}, batch, noise);"));
+                        w.WriteLine(Invariant($"{guard}{layer.Name}Backward(ref {current}, {inputGradient}, batch, first, noise);"));
                         break;
                     case LayerKind.BatchNorm:
                         w.WriteLine(Invariant($"{layer.Name}Backward({source}, {Parameter("p", layer.WeightOffset)}, {Parameter("stats", layer.Norm!.StatsOffset)}, ref {current}, {Parameter("g", layer.WeightOffset)}, {Parameter("g", layer.BiasOffset)}, {inputGradient}, batch, {(isFirst ? "wantInputGradient" : "true")});"));

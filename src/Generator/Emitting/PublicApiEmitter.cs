@@ -26,9 +26,15 @@ internal static class PublicApiEmitter
             w.WriteLine("CheckBatch(inputs, batchSize);");
             w.WriteLine("if (outputs.Length != batchSize * OutputSize)");
             w.WriteLine("    throw new ArgumentException($\"outputs holds {outputs.Length} floats; {batchSize} samples of {OutputSize} outputs need {batchSize * OutputSize}.\", nameof(outputs));");
+            w.WriteLine("int parts = PartsFor(batchSize, training: false);");
+            using (w.Block("if (parts > 1)"))
+            {
+                w.WriteLine("global::NetGen.WorkerTeam.Shared(_threads).Run(this, parts, new global::NetGen.TeamCall(JobForward, batchSize, 0), inputs, default, outputs, default);");
+                w.WriteLine("return;");
+            }
             w.WriteLine("ref float ws = ref InferenceWorkspace(batchSize);");
             w.WriteLine("int batch = batchSize;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, training: false, updateStatistics: false, noise: 0{forwardLogits});"));
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, first: 0, training: false, updateStatistics: false, noise: 0{forwardLogits});"));
             w.WriteLine(Invariant($"MemoryMarshal.CreateReadOnlySpan({NetworkRegion(output)}, batch * OutputSize).CopyTo(outputs);"));
         }
         w.WriteLine();
@@ -70,7 +76,7 @@ internal static class PublicApiEmitter
             w.WriteLine("    throw new ArgumentException($\"activations holds {activations.Length} floats; the network's layer outputs take {ActivationCount}.\", nameof(activations));");
             w.WriteLine("ref float ws = ref InferenceWorkspace(1);");
             w.WriteLine("const int batch = 1;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(input), ref ws, batch, training: false, updateStatistics: false, noise: 0{forwardLogits});"));
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(input), ref ws, batch, first: 0, training: false, updateStatistics: false, noise: 0{forwardLogits});"));
             w.WriteLine("MemoryMarshal.CreateReadOnlySpan(ref ws, ActivationCount).CopyTo(activations);");
         }
         w.WriteLine();
@@ -82,8 +88,8 @@ internal static class PublicApiEmitter
             w.WriteLine("CheckTargets(targets, batchSize);");
             w.WriteLine("ref float ws = ref InferenceWorkspace(batchSize);");
             w.WriteLine("int batch = batchSize;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, training: false, updateStatistics: false, noise: 0{trainLogits});"));
-            w.WriteLine(Invariant($"return ComputeLoss({NetworkRegion(output)}, targets, batch, ref Unsafe.NullRef<float>(), gradient: false);"));
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, first: 0, training: false, updateStatistics: false, noise: 0{trainLogits});"));
+            w.WriteLine(Invariant($"return MeanLoss(LossSum({NetworkRegion(output)}, targets, 0, batch, batch, ref Unsafe.NullRef<float>(), gradient: false), batch);"));
         }
         w.WriteLine();
 
@@ -98,8 +104,8 @@ internal static class PublicApiEmitter
             w.WriteLine("CheckTrainingBatch(batchSize);");
             w.WriteLine("ref float ws = ref InferenceWorkspace(batchSize);");
             w.WriteLine("int batch = batchSize;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, training: true, updateStatistics: false, NextNoise(){trainLogits});"));
-            w.WriteLine(Invariant($"return ComputeLoss({NetworkRegion(output)}, targets, batch, ref Unsafe.NullRef<float>(), gradient: false);"));
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, first: 0, training: true, updateStatistics: false, NextNoise(){trainLogits});"));
+            w.WriteLine(Invariant($"return MeanLoss(LossSum({NetworkRegion(output)}, targets, 0, batch, batch, ref Unsafe.NullRef<float>(), gradient: false), batch);"));
         }
         w.WriteLine();
 
@@ -115,33 +121,66 @@ internal static class PublicApiEmitter
             w.WriteLine("if (wantInputGradient && inputGradients.Length != batchSize * InputSize)");
             w.WriteLine("    throw new ArgumentException($\"inputGradients holds {inputGradients.Length} floats; {batchSize} samples of {InputSize} inputs need {batchSize * InputSize} (or pass an empty span).\", nameof(inputGradients));");
             w.WriteLine("CheckTrainingBatch(batchSize);");
-            w.WriteLine("EnsureCapacity(batchSize);");
-            w.WriteLine("int batch = batchSize;");
+            w.WriteLine("int parts = PartsFor(batchSize, training: true);");
+            w.WriteLine("EnsureCapacity((batchSize + parts - 1) / parts, parts);");
             w.WriteLine("ulong noise = NextNoise();");
-            w.WriteLine("ref float p = ref MemoryMarshal.GetArrayDataReference(Parameters);");
-            w.WriteLine("ref float input = ref MemoryMarshal.GetReference(inputs);");
-            w.WriteLine("ref float ws = ref MemoryMarshal.GetArrayDataReference(_workspace);");
-            w.WriteLine("ref float dA = ref MemoryMarshal.GetArrayDataReference(_deltaA);");
-            w.WriteLine(Invariant($"RunForward(ref p, ref MemoryMarshal.GetArrayDataReference(Buffers), ref input, ref ws, batch, training: true, updateStatistics: true, noise{trainLogits});"));
-            w.WriteLine(Invariant($"float loss = ComputeLoss({NetworkRegion(output)}, targets, batch, ref dA, gradient: true);"));
-            w.WriteLine("RunBackward(ref p, ref MemoryMarshal.GetArrayDataReference(Gradients), ref input, ref ws, ref dA, ref MemoryMarshal.GetArrayDataReference(_deltaB),");
-            w.WriteLine(Invariant($"    {(hasResidual ? "ref MemoryMarshal.GetArrayDataReference(_deltaC)" : "ref Unsafe.NullRef<float>()")}, ref MemoryMarshal.GetReference(inputGradients), wantInputGradient, batch, noise);"));
+            w.WriteLine("double loss = 0;");
+            using (w.Block("if (parts == 1)"))
+            {
+                w.WriteLine("loss = TrainPart(0, ref MemoryMarshal.GetReference(inputs), targets, ref MemoryMarshal.GetReference(inputGradients), wantInputGradient, 0, batchSize, batchSize, noise);");
+            }
+            using (w.Block("else"))
+            {
+                w.WriteLine("global::NetGen.WorkerTeam.Shared(_threads).Run(this, parts, new global::NetGen.TeamCall(JobTrainStep, batchSize, noise), inputs, targets, default, inputGradients);");
+                w.WriteLine("for (int k = 0; k < parts; k++) loss += _partLosses[k];");
+            }
             w.WriteLine("TrainingSteps++;");
+            w.WriteLine("return MeanLoss(loss, batchSize);");
+        }
+        w.WriteLine();
+
+        w.WriteLine("// One part of a training step: forward, loss and backward on samples [first, first + count) of a batch of");
+        w.WriteLine("// `batch`, with the part's own buffers. Returns the part's summed loss.");
+        using (w.Block("private double TrainPart(int part, ref float inputs, ReadOnlySpan<float> targets, ref float inputGradients, bool wantInputGradient, int first, int count, int batch, ulong noise)"))
+        {
+            w.WriteLine("ref float p = ref MemoryMarshal.GetArrayDataReference(Parameters);");
+            w.WriteLine("ref float input = ref Unsafe.Add(ref inputs, first * InputSize);");
+            w.WriteLine("ref float ws = ref MemoryMarshal.GetArrayDataReference(_workspaces[part]);");
+            w.WriteLine("ref float dA = ref MemoryMarshal.GetArrayDataReference(_deltasA[part]);");
+            w.WriteLine("ref float g = ref MemoryMarshal.GetArrayDataReference(part == 0 ? Gradients : _partGradients[part - 1]);");
+            w.WriteLine("ref float inputGradient = ref wantInputGradient ? ref Unsafe.Add(ref inputGradients, first * InputSize) : ref Unsafe.NullRef<float>();");
+            w.WriteLine(Invariant($"RunForward(ref p, ref MemoryMarshal.GetArrayDataReference(Buffers), ref input, ref ws, count, first, training: true, updateStatistics: true, noise{trainLogits});"));
+            w.WriteLine(Invariant($"double loss = LossSum({NetworkRegion(output, "count")}, targets, first, count, batch, ref dA, gradient: true);"));
+            w.WriteLine("RunBackward(ref p, ref g, ref input, ref ws, ref dA, ref MemoryMarshal.GetArrayDataReference(_deltasB[part]),");
+            w.WriteLine(Invariant($"    {(hasResidual ? "ref MemoryMarshal.GetArrayDataReference(_deltasC[part])" : "ref Unsafe.NullRef<float>()")}, ref inputGradient, wantInputGradient, count, first, noise);"));
             w.WriteLine("return loss;");
         }
         w.WriteLine();
 
-        using (w.Block("private void EnsureCapacity(int batchSize)"))
+        EmitParallelism(w, plan, output, forwardLogits);
+
+        using (w.Block("private void EnsureCapacity(int samplesPerPart, int parts)"))
         {
-            w.WriteLine("if (batchSize <= _capacity) return;");
-            w.WriteLine("_workspace = new float[batchSize * WorkspacePerSample + ScratchSize + StatsSize];");
-            w.WriteLine("_deltaA = new float[batchSize * DeltaPerSample];");
-            w.WriteLine("_deltaB = new float[batchSize * DeltaPerSample];");
+            w.WriteLine("if (samplesPerPart <= _capacity && parts <= _workspaces.Length) return;");
+            w.WriteLine("int samples = Math.Max(samplesPerPart, _capacity);");
+            w.WriteLine("parts = Math.Max(parts, _workspaces.Length);");
+            w.WriteLine("_workspaces = NewBuffers(parts, samples * WorkspacePerSample + ScratchSize + StatsSize);");
+            w.WriteLine("_deltasA = NewBuffers(parts, samples * DeltaPerSample);");
+            w.WriteLine("_deltasB = NewBuffers(parts, samples * DeltaPerSample);");
             if (hasResidual)
             {
-                w.WriteLine("_deltaC = new float[batchSize * DeltaPerSample];");
+                w.WriteLine("_deltasC = NewBuffers(parts, samples * DeltaPerSample);");
             }
-            w.WriteLine("_capacity = batchSize;");
+            w.WriteLine("_partGradients = NewBuffers(parts - 1, ParameterCount);");
+            w.WriteLine("_partLosses = new double[parts];");
+            w.WriteLine("_capacity = samples;");
+        }
+        w.WriteLine();
+        using (w.Block("private static float[][] NewBuffers(int count, int length)"))
+        {
+            w.WriteLine("var buffers = new float[count][];");
+            w.WriteLine("for (int i = 0; i < count; i++) buffers[i] = new float[length];");
+            w.WriteLine("return buffers;");
         }
         w.WriteLine();
         w.WriteLine("// This thread's inference workspace: every layer's outputs for the batch, then the scratch.");
@@ -182,6 +221,62 @@ internal static class PublicApiEmitter
         w.WriteLine();
     }
 
-    private static string NetworkRegion(LayerPlan output) =>
-        output.OutputWorkspaceOffset == 0 ? "ref ws" : Invariant($"ref Unsafe.Add(ref ws, batch * {output.OutputWorkspaceOffset})");
+    private static string NetworkRegion(LayerPlan output, string batch = "batch") =>
+        output.OutputWorkspaceOffset == 0 ? "ref ws" : Invariant($"ref Unsafe.Add(ref ws, {batch} * {output.OutputWorkspaceOffset})");
+
+    /// <summary>Threads, the split of a batch into parts, and the part a worker thread runs.</summary>
+    private static void EmitParallelism(SourceWriter w, NetworkPlan plan, LayerPlan output, string forwardLogits)
+    {
+        bool hasNorm = plan.Layers.Any(l => l.Kind == LayerKind.BatchNorm);
+        w.WriteLine("/// <summary>");
+        w.WriteLine("/// Threads that a training step or a batched Forward splits its batch across: contiguous parts of nearly equal size,");
+        w.WriteLine("/// one per thread of a shared <see cref=\"global::NetGen.WorkerTeam\"/>. 1 (the default) runs on the calling thread only. Results");
+        w.WriteLine("/// are bit-identical from run to run for a given thread count: each part sums its own samples' gradients, and the");
+        w.WriteLine("/// parts' sums are added in part order. Inference outputs do not depend on the thread count at all.");
+        w.WriteLine("/// </summary>");
+        using (w.Block("public int Threads"))
+        {
+            w.WriteLine("get => _threads;");
+            using (w.Block("set"))
+            {
+                w.WriteLine("ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);");
+                w.WriteLine("ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1024);");
+                w.WriteLine("_threads = value;");
+            }
+        }
+        w.WriteLine();
+        w.WriteLine("// A batch is split only when every thread gets a few microseconds of work: handing a part to another");
+        w.WriteLine("// thread costs about one.");
+        w.WriteLine("private const long MinimumParallelFlops = 2_000_000;");
+        w.WriteLine("private const int JobForward = 0, JobTrainStep = 1;");
+        w.WriteLine();
+        if (hasNorm)
+        {
+            w.WriteLine("// Training steps stay on one thread: batch normalization's statistics couple every sample of the batch.");
+        }
+        w.WriteLine(Invariant($"private int PartsFor(int batchSize, bool training) => _threads == 1 || {(hasNorm ? "training || " : "")}batchSize * ForwardFlopsPerSample < MinimumParallelFlops ? 1 : Math.Min(_threads, batchSize);"));
+        w.WriteLine();
+        w.WriteLine("// The part of a split Forward or TrainStep that one thread of the team runs.");
+        using (w.Block("void global::NetGen.ITeamWork.Execute(in global::NetGen.TeamTask task)"))
+        {
+            w.WriteLine("int batch = task.Call.Batch, first = task.FirstSample(batch), count = task.SampleCount(batch);");
+            using (w.Block("if (task.Call.Job == JobForward)"))
+            {
+                w.WriteLine("ref float ws = ref InferenceWorkspace(count);");
+                w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref Unsafe.Add(ref task.Inputs, first * InputSize), ref ws, count, first, training: false, updateStatistics: false, noise: 0{forwardLogits});"));
+                w.WriteLine(Invariant($"MemoryMarshal.CreateReadOnlySpan({NetworkRegion(output, "count")}, count * OutputSize).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref task.Outputs, first * OutputSize), count * OutputSize));"));
+                w.WriteLine("return;");
+            }
+            w.WriteLine("ReadOnlySpan<float> targets = MemoryMarshal.CreateReadOnlySpan(ref task.Targets, batch * TargetSize);");
+            w.WriteLine("bool wantInputGradient = !Unsafe.IsNullRef(ref task.InputGradients);");
+            w.WriteLine("_partLosses[task.Part] = TrainPart(task.Part, ref task.Inputs, targets, ref task.InputGradients, wantInputGradient, first, count, batch, task.Call.Key);");
+            w.WriteLine("// Past the barrier every part's gradients are complete; each part then sums one slice of the parameters (cut at");
+            w.WriteLine("// multiples of 16 floats, whole vectors) over all parts, always in part order.");
+            w.WriteLine("task.Synchronize();");
+            w.WriteLine("int start = (int)((long)ParameterCount * task.Part / task.Parts) & ~15;");
+            w.WriteLine("int end = task.Part == task.Parts - 1 ? ParameterCount : (int)((long)ParameterCount * (task.Part + 1) / task.Parts) & ~15;");
+            w.WriteLine("global::NetGen.GradientSum.AddRange(Gradients, _partGradients, task.Parts - 1, start, end);");
+        }
+        w.WriteLine();
+    }
 }

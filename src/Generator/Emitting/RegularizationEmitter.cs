@@ -19,8 +19,9 @@ internal static class RegularizationEmitter
         uint threshold = Threshold(layer.Rate);
         w.WriteLine(LayerEmitter.Header(layer));
         w.WriteLine(Invariant($"// Training keeps each of the batch x {n} values with probability {Planner.Format(1 - layer.Rate)} and scales it by {scale} (inverted dropout); inference copies."));
-        w.WriteLine("// The mask is a hash of (seed, step, layer, element), so backward recomputes it instead of storing it.");
-        using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float x, ref float y, int batch, bool training, ulong noise)")))
+        w.WriteLine("// The mask is a hash of (seed, step, layer, element), so backward recomputes it instead of storing it; first is");
+        w.WriteLine("// the index of x's first sample in the whole batch, so a split batch draws the same masks as a whole one.");
+        using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float x, ref float y, int batch, int first, bool training, ulong noise)")))
         {
             w.WriteLine(Invariant($"int count = batch * {n};"));
             using (w.Block("if (!training)"))
@@ -29,14 +30,14 @@ internal static class RegularizationEmitter
                 w.WriteLine("return;");
             }
             w.WriteLine(Invariant($"ulong key = noise + {Salt(layer)};"));
-            w.WriteLine(Invariant($"for (int i = 0; i < count; i++) Unsafe.Add(ref y, i) = KeepUnit(key, i, {threshold}u) ? Unsafe.Add(ref x, i) * {scale} : 0f;"));
+            w.WriteLine(Invariant($"for (int i = 0; i < count; i++) Unsafe.Add(ref y, i) = KeepUnit(key, first * {n} + i, {threshold}u) ? Unsafe.Add(ref x, i) * {scale} : 0f;"));
         }
         w.WriteLine();
         w.WriteLine("// The gradient passes through the kept units only, with the same scale.");
-        using (w.Block(Invariant($"private static void {layer.Name}Backward(ref float dy, ref float dx, int batch, ulong noise)")))
+        using (w.Block(Invariant($"private static void {layer.Name}Backward(ref float dy, ref float dx, int batch, int first, ulong noise)")))
         {
             w.WriteLine(Invariant($"ulong key = noise + {Salt(layer)};"));
-            w.WriteLine(Invariant($"for (int i = 0; i < batch * {n}; i++) Unsafe.Add(ref dx, i) = KeepUnit(key, i, {threshold}u) ? Unsafe.Add(ref dy, i) * {scale} : 0f;"));
+            w.WriteLine(Invariant($"for (int i = 0; i < batch * {n}; i++) Unsafe.Add(ref dx, i) = KeepUnit(key, first * {n} + i, {threshold}u) ? Unsafe.Add(ref dy, i) * {scale} : 0f;"));
         }
         w.WriteLine();
     }

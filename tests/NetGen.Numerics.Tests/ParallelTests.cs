@@ -1,0 +1,159 @@
+using System;
+using System.Collections.Generic;
+using Xunit;
+
+namespace NetGen.Numerics.Tests;
+
+/// <summary>
+/// Batch parallelism (INetwork.Threads): a split batch must give the same outputs and input gradients as one thread,
+/// the same loss and weight gradients up to summation order, and bit-identical results from run to run.
+/// </summary>
+[Collection(nameof(ParallelTests))] // alone: the allocation test counts every thread's allocations
+public sealed class ParallelTests
+{
+    public static IEnumerable<object[]> Models()
+    {
+        yield return new object[] { "MLP", (Func<INetwork>)(() => new MnistMlp()) };
+        yield return new object[] { "conv, residual, dropout", (Func<INetwork>)(() => new ParallelConvNet()) };
+        yield return new object[] { "multi-label, dropout", (Func<INetwork>)(() => new ParallelMultiLabelNet()) };
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void A_split_batch_matches_one_thread(string name, Func<INetwork> create)
+    {
+        foreach (int threads in new[] { 2, 3 })
+        {
+            const int batch = 37; // uneven parts
+            INetwork serial = create(), split = create();
+            split.Threads = threads;
+            var (inputs, targets) = GradientCase.Data(serial, batch, seed: 5);
+            var serialInputGradients = new float[inputs.Length];
+            var splitInputGradients = new float[inputs.Length];
+
+            // Advance both a few steps first, so that dropout keys depend on the step count too.
+            for (int i = 0; i < 2; i++)
+            {
+                serial.TrainStep(inputs, targets, batch);
+                split.TrainStep(inputs, targets, batch);
+            }
+            float serialLoss = serial.TrainStep(inputs, targets, batch, serialInputGradients);
+            float splitLoss = split.TrainStep(inputs, targets, batch, splitInputGradients);
+
+            Assert.True(Math.Abs(serialLoss - splitLoss) <= 1e-6 * Math.Abs(serialLoss), $"{name}, {threads} threads: loss {splitLoss} vs {serialLoss}");
+            AssertClose(serial.Gradients, split.Gradients, 1e-5, $"{name}, {threads} threads: weight gradients");
+            // The input gradient of a sample only involves that sample: no summation order to differ.
+            Assert.Equal(serialInputGradients, splitInputGradients);
+
+            var serialOutputs = new float[batch * serial.OutputSize];
+            var splitOutputs = new float[batch * serial.OutputSize];
+            serial.Forward(inputs, serialOutputs, batch);
+            split.Forward(inputs, splitOutputs, batch);
+            Assert.Equal(serialOutputs, splitOutputs);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Split_training_is_bit_identical_from_run_to_run(string name, Func<INetwork> create)
+    {
+        float[] Train()
+        {
+            INetwork model = create();
+            model.Threads = 2;
+            model.InitializeParameters(11);
+            var (inputs, targets) = GradientCase.Data(model, 40, seed: 6);
+            var optimizer = new Sgd(0.05f, momentum: 0.9f);
+            for (int step = 0; step < 4; step++)
+            {
+                model.TrainStep(inputs, targets, 40);
+                optimizer.Step(model.Parameters, model.Gradients);
+            }
+            return model.Parameters;
+        }
+
+        Assert.True(Train().AsSpan().SequenceEqual(Train()), name);
+    }
+
+    [Fact]
+    public void Batch_norm_training_stays_on_one_thread_and_inference_splits()
+    {
+        INetwork serial = new ParallelBatchNormNet(), split = new ParallelBatchNormNet { Threads = 2 };
+        var (inputs, targets) = GradientCase.Data(serial, 200, seed: 7);
+        for (int step = 0; step < 3; step++)
+        {
+            Assert.Equal(serial.TrainStep(inputs, targets, 200), split.TrainStep(inputs, targets, 200));
+            Assert.Equal(serial.Gradients, split.Gradients);
+        }
+        var serialOutputs = new float[200 * 4];
+        var splitOutputs = new float[200 * 4];
+        serial.Forward(inputs, serialOutputs, 200);
+        split.Forward(inputs, splitOutputs, 200);
+        Assert.Equal(serialOutputs, splitOutputs);
+    }
+
+    [Fact]
+    public void A_bad_label_in_another_threads_part_is_reported_with_its_index_and_the_model_keeps_working()
+    {
+        var model = new MnistMlp { Threads = 2 };
+        var (inputs, targets) = GradientCase.Data(model, 64, seed: 8);
+        targets[50] = 12;
+        var error = Assert.Throws<ArgumentException>(() => model.TrainStep(inputs, targets, 64));
+        Assert.Contains("targets[50] = 12", error.Message);
+        targets[50] = 3;
+        Assert.True(float.IsFinite(model.TrainStep(inputs, targets, 64)));
+    }
+
+    [Fact]
+    public void Thread_counts_outside_1_to_1024_are_refused()
+    {
+        var model = new MnistMlp();
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Threads = 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Threads = 1025);
+        Assert.Equal(1, model.Threads);
+    }
+
+    [Fact]
+    public void Split_steps_and_inference_allocate_nothing_after_warm_up()
+    {
+        var model = new ParallelConvNet { Threads = 2 };
+        var (inputs, targets) = GradientCase.Data(model, 32, seed: 9);
+        var outputs = new float[32 * ParallelConvNet.OutputSize];
+        void Step()
+        {
+            model.TrainStep(inputs, targets, 32);
+            model.Forward(inputs, outputs, 32);
+        }
+
+        // Warm-up: starts the team, grows every part's buffers, and lets the JIT finish tiering up (which allocates).
+        for (int i = 0; i < 200; i++)
+        {
+            Step();
+        }
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        for (int i = 0; i < 10; i++)
+        {
+            Step();
+        }
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.True(allocated == 0, $"{allocated} bytes allocated in 10 split steps");
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, double tolerance, string what)
+    {
+        double scale = 0;
+        foreach (float e in expected)
+        {
+            scale = Math.Max(scale, Math.Abs(e));
+        }
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * scale, $"{what}: [{i}] {actual[i]} vs {expected[i]} (scale {scale})");
+        }
+    }
+}
+
+[CollectionDefinition(nameof(ParallelTests), DisableParallelization = true)]
+public sealed class ParallelTestsCollection
+{
+}
