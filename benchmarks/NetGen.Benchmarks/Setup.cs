@@ -24,7 +24,8 @@ public static class BenchmarkData
     public static TModel Model<TModel>()
         where TModel : INetwork, new()
     {
-        var model = new TModel();
+        // NetGen splits batches across the job's threads, as the peers do with theirs.
+        var model = new TModel { Threads = BenchmarkThreads.Count };
         model.InitializeParameters(42);
         var random = new SeededRandom(43);
         foreach (LayerDescription layer in model.Description.Layers)

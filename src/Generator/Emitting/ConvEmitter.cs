@@ -81,8 +81,7 @@ internal static class ConvEmitter
                     using (w.Block(Invariant($"for (int o = 0; o < {f}; o++)")))
                     {
                         w.WriteLine(Invariant($"ref float row = ref Unsafe.Add(ref dys, o * {p});"));
-                        w.WriteLine("float sum = 0f;");
-                        w.WriteLine(Invariant($"for (int i = 0; i < {p}; i++) sum += Unsafe.Add(ref row, i);"));
+                        EmitRowSum(w, p);
                         w.WriteLine("Unsafe.Add(ref db, o) += sum;");
                     }
                 }
@@ -127,10 +126,11 @@ internal static class ConvEmitter
                 if (g.Stride == 1)
                 {
                     w.WriteLine("// Stride 1: a contiguous run of the input row, with zeros where the window hangs over an edge. Rows are");
-                    w.WriteLine("// short, so plain loops beat a memmove call per row.");
+                    w.WriteLine("// short, so inline vector copies beat a memmove call per row.");
                     EmitValidRange(w, g);
                     w.WriteLine("int o = 0;");
                     w.WriteLine("for (; o < lo; o++) Unsafe.Add(ref dst, o) = 0f;");
+                    w.WriteLine("for (; o + 8 <= hi; o += 8) Vector256.LoadUnsafe(ref src, (nuint)(o + shift)).StoreUnsafe(ref dst, (nuint)o);");
                     w.WriteLine("for (; o < hi; o++) Unsafe.Add(ref dst, o) = Unsafe.Add(ref src, o + shift);");
                     w.WriteLine(Invariant($"for (; o < {g.OutWidth}; o++) Unsafe.Add(ref dst, o) = 0f;"));
                 }
@@ -161,7 +161,13 @@ internal static class ConvEmitter
                 if (g.Stride == 1)
                 {
                     EmitValidRange(w, g);
-                    w.WriteLine("for (int ox = lo; ox < hi; ox++) Unsafe.Add(ref dst, ox + shift) += Unsafe.Add(ref src, ox);");
+                    w.WriteLine("int ox = lo;");
+                    using (w.Block("for (; ox + 8 <= hi; ox += 8)"))
+                    {
+                        w.WriteLine("ref float target = ref Unsafe.Add(ref dst, ox + shift);");
+                        w.WriteLine("(Vector256.LoadUnsafe(ref target) + Vector256.LoadUnsafe(ref src, (nuint)ox)).StoreUnsafe(ref target);");
+                    }
+                    w.WriteLine("for (; ox < hi; ox++) Unsafe.Add(ref dst, ox + shift) += Unsafe.Add(ref src, ox);");
                 }
                 else
                 {
@@ -174,6 +180,30 @@ internal static class ConvEmitter
             });
         }
         w.WriteLine();
+    }
+
+    /// <summary>float sum = the p floats from row; two vector accumulators, as one add chain would wait on its latency.</summary>
+    private static void EmitRowSum(SourceWriter w, int p)
+    {
+        int pairs = p / 16 * 16, vectors = p / 8 * 8;
+        w.WriteLine("Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;");
+        if (pairs > 0)
+        {
+            using (w.Block(Invariant($"for (int i = 0; i < {pairs}; i += 16)")))
+            {
+                w.WriteLine("acc0 += Vector256.LoadUnsafe(ref row, (nuint)i);");
+                w.WriteLine("acc1 += Vector256.LoadUnsafe(ref row, (nuint)(i + 8));");
+            }
+        }
+        if (vectors > pairs)
+        {
+            w.WriteLine(Invariant($"acc0 += Vector256.LoadUnsafe(ref row, {pairs});"));
+        }
+        w.WriteLine("float sum = Vector256.Sum(acc0 + acc1);");
+        if (vectors < p)
+        {
+            w.WriteLine(Invariant($"for (int i = {vectors}; i < {p}; i++) sum += Unsafe.Add(ref row, i);"));
+        }
     }
 
     /// <summary>Stride 1: output columns [lo, hi) read input column ox + shift; the rest of the window is padding.</summary>

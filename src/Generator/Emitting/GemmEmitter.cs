@@ -422,8 +422,9 @@ internal static class GemmEmitter
     /// <summary>
     /// Emits the vector column loop: tiles of <paramref name="rows"/> x V vectors, V chosen so that a tile holds 8
     /// independent accumulators (enough to cover the FMA latency of 4 cycles at 2 per cycle), then one narrower tile for
-    /// the vectors left over, then, in the 512-bit body, one 256-bit vector if 8 floats remain. Returns where the
-    /// scalar columns start.
+    /// the vectors left over, then, in the 512-bit body, one 256-bit vector if 8 floats remain, then one overlapping
+    /// 256-bit vector for the rest. Only outputs narrower than 8 columns are left to scalar code. Returns where the
+    /// scalar columns start. Callers must overwrite y (never accumulate into it): overlapped columns are stored twice.
     /// </summary>
     private static int ForEachColumnTile(SourceWriter w, int n, int rows, VectorWidth v, System.Action<VectorWidth, int> emitTile)
     {
@@ -455,6 +456,17 @@ internal static class GemmEmitter
                 emitTile(VectorWidth.V256, 1);
             }
             end += VectorWidth.V256.Lanes;
+        }
+        if (end < n && n >= VectorWidth.V256.Lanes)
+        {
+            // The last few columns: one 256-bit vector ending at the last column, overlapping columns already done. They
+            // are recomputed with the same arithmetic and stored again with the same values, cheaper than scalar code.
+            using (w.OpenBlock())
+            {
+                w.WriteLine(Invariant($"const int c = {n - VectorWidth.V256.Lanes}; // overlaps {end - (n - VectorWidth.V256.Lanes)} columns"));
+                emitTile(VectorWidth.V256, 1);
+            }
+            end = n;
         }
         return end;
     }

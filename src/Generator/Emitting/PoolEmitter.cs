@@ -55,8 +55,10 @@ internal static class PoolEmitter
             {
                 w.WriteLine(Invariant($"float max = Unsafe.Add(ref yc, oy * {g.OutWidth} + ox);"));
                 w.WriteLine(Invariant($"ref float dxc = ref Unsafe.Add(ref dx, s * {layer.InputSize} + c * {g.InputPlane});"));
+                w.WriteLine("// Taps in reverse order, each a conditional move: the first winner is the last one kept, with no branch to");
+                w.WriteLine("// mispredict (which tap wins is random in real data).");
                 w.WriteLine("int winner = -1;");
-                EmitWindow(w, g, Invariant($"if (winner < 0 && Unsafe.Add(ref xc, (iy + i) * {g.InWidth} + ix + j) == max) winner = (iy + i) * {g.InWidth} + ix + j;"));
+                EmitWindow(w, g, Invariant($"winner = Unsafe.Add(ref xc, (iy + i) * {g.InWidth} + ix + j) == max ? (iy + i) * {g.InWidth} + ix + j : winner;"), reverse: true);
                 w.WriteLine(Invariant($"if (winner >= 0) Unsafe.Add(ref dxc, winner) += Unsafe.Add(ref dy, s * {layer.OutputSize} + c * {g.OutputPlane} + oy * {g.OutWidth} + ox);"));
             });
         }
@@ -155,21 +157,22 @@ internal static class PoolEmitter
     }
 
     /// <summary>The window's taps, unrolled when small (the common 2x2 and 3x3 windows become straight-line code).</summary>
-    private static void EmitWindow(SourceWriter w, ConvGeometry g, string statement)
+    private static void EmitWindow(SourceWriter w, ConvGeometry g, string statement, bool reverse = false)
     {
         if (g.KernelHeight * g.KernelWidth <= 9)
         {
-            for (int i = 0; i < g.KernelHeight; i++)
+            for (int ii = 0; ii < g.KernelHeight; ii++)
             {
-                for (int j = 0; j < g.KernelWidth; j++)
+                for (int jj = 0; jj < g.KernelWidth; jj++)
                 {
+                    int i = reverse ? g.KernelHeight - 1 - ii : ii, j = reverse ? g.KernelWidth - 1 - jj : jj;
                     w.WriteLine("{ const int i = " + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", j = " + j.ToString(System.Globalization.CultureInfo.InvariantCulture) + "; " + statement + " }");
                 }
             }
             return;
         }
-        using (w.Block(Invariant($"for (int i = 0; i < {g.KernelHeight}; i++)")))
-        using (w.Block(Invariant($"for (int j = 0; j < {g.KernelWidth}; j++)")))
+        using (w.Block(reverse ? Invariant($"for (int i = {g.KernelHeight - 1}; i >= 0; i--)") : Invariant($"for (int i = 0; i < {g.KernelHeight}; i++)")))
+        using (w.Block(reverse ? Invariant($"for (int j = {g.KernelWidth - 1}; j >= 0; j--)") : Invariant($"for (int j = 0; j < {g.KernelWidth}; j++)")))
         {
             w.WriteLine(statement);
         }
