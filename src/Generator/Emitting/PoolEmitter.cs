@@ -55,11 +55,40 @@ internal static class PoolEmitter
             {
                 w.WriteLine(Invariant($"float max = Unsafe.Add(ref yc, oy * {g.OutWidth} + ox);"));
                 w.WriteLine(Invariant($"ref float dxc = ref Unsafe.Add(ref dx, s * {layer.InputSize} + c * {g.InputPlane});"));
-                w.WriteLine("// Taps in reverse order, each a conditional move: the first winner is the last one kept, with no branch to");
-                w.WriteLine("// mispredict (which tap wins is random in real data).");
-                w.WriteLine("int winner = -1;");
-                EmitWindow(w, g, Invariant($"winner = Unsafe.Add(ref xc, (iy + i) * {g.InWidth} + ix + j) == max ? (iy + i) * {g.InWidth} + ix + j : winner;"), reverse: true);
-                w.WriteLine(Invariant($"if (winner >= 0) Unsafe.Add(ref dxc, winner) += Unsafe.Add(ref dy, s * {layer.OutputSize} + c * {g.OutputPlane} + oy * {g.OutWidth} + ox);"));
+                int taps = g.KernelHeight * g.KernelWidth;
+                if (taps <= 9)
+                {
+                    w.WriteLine("// One vector compare gives a bit per tap that equals the max, and the lowest set bit is the first winner: no");
+                    w.WriteLine("// branch per tap to mispredict (which tap wins is random in real data).");
+                    var tapValues = new System.Collections.Generic.List<string>();
+                    for (int i = 0; i < g.KernelHeight; i++)
+                    {
+                        for (int j = 0; j < g.KernelWidth; j++)
+                        {
+                            tapValues.Add(Invariant($"Unsafe.Add(ref xc, (iy + {i}) * {g.InWidth} + ix + {j})"));
+                        }
+                    }
+                    string vector = taps <= 4 ? "Vector128" : "Vector256";
+                    int lanes = taps <= 4 ? 4 : 8;
+                    var lanesValues = new System.Collections.Generic.List<string>();
+                    for (int t = 0; t < lanes; t++)
+                    {
+                        lanesValues.Add(t < taps ? tapValues[t] : "float.NaN"); // NaN never equals: padding lanes never win
+                    }
+                    w.WriteLine(Invariant($"uint equal = {vector}.Equals({vector}.Create({string.Join(", ", lanesValues)}), {vector}.Create(max)).ExtractMostSignificantBits();"));
+                    for (int t = lanes; t < taps; t++)
+                    {
+                        w.WriteLine(Invariant($"if ({tapValues[t]} == max) equal |= {1u << t}u;"));
+                    }
+                    w.WriteLine("int tap = System.Numerics.BitOperations.TrailingZeroCount(equal); // 32 when nothing equals the max (NaN)");
+                    w.WriteLine(Invariant($"if (tap < {taps}) Unsafe.Add(ref dxc, (iy + tap / {g.KernelWidth}) * {g.InWidth} + ix + tap % {g.KernelWidth}) += Unsafe.Add(ref dy, s * {layer.OutputSize} + c * {g.OutputPlane} + oy * {g.OutWidth} + ox);"));
+                }
+                else
+                {
+                    w.WriteLine("int winner = -1;");
+                    EmitWindow(w, g, Invariant($"if (winner < 0 && Unsafe.Add(ref xc, (iy + i) * {g.InWidth} + ix + j) == max) winner = (iy + i) * {g.InWidth} + ix + j;"));
+                    w.WriteLine(Invariant($"if (winner >= 0) Unsafe.Add(ref dxc, winner) += Unsafe.Add(ref dy, s * {layer.OutputSize} + c * {g.OutputPlane} + oy * {g.OutWidth} + ox);"));
+                }
             });
         }
         w.WriteLine();
@@ -157,22 +186,21 @@ internal static class PoolEmitter
     }
 
     /// <summary>The window's taps, unrolled when small (the common 2x2 and 3x3 windows become straight-line code).</summary>
-    private static void EmitWindow(SourceWriter w, ConvGeometry g, string statement, bool reverse = false)
+    private static void EmitWindow(SourceWriter w, ConvGeometry g, string statement)
     {
         if (g.KernelHeight * g.KernelWidth <= 9)
         {
-            for (int ii = 0; ii < g.KernelHeight; ii++)
+            for (int i = 0; i < g.KernelHeight; i++)
             {
-                for (int jj = 0; jj < g.KernelWidth; jj++)
+                for (int j = 0; j < g.KernelWidth; j++)
                 {
-                    int i = reverse ? g.KernelHeight - 1 - ii : ii, j = reverse ? g.KernelWidth - 1 - jj : jj;
                     w.WriteLine("{ const int i = " + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", j = " + j.ToString(System.Globalization.CultureInfo.InvariantCulture) + "; " + statement + " }");
                 }
             }
             return;
         }
-        using (w.Block(reverse ? Invariant($"for (int i = {g.KernelHeight - 1}; i >= 0; i--)") : Invariant($"for (int i = 0; i < {g.KernelHeight}; i++)")))
-        using (w.Block(reverse ? Invariant($"for (int j = {g.KernelWidth - 1}; j >= 0; j--)") : Invariant($"for (int j = 0; j < {g.KernelWidth}; j++)")))
+        using (w.Block(Invariant($"for (int i = 0; i < {g.KernelHeight}; i++)")))
+        using (w.Block(Invariant($"for (int j = 0; j < {g.KernelWidth}; j++)")))
         {
             w.WriteLine(statement);
         }
