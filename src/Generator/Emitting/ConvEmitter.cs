@@ -25,7 +25,7 @@ internal static class ConvEmitter
             EmitCol2Im(w, layer, g);
         }
         GemmEmitter.EmitNN(w, layer.Name + "Product", k, p, bias, layer.Activation, layer.Alpha,
-            Invariant($"y[{f}, {p}] = {ActivationEmitter.Describe(layer.Activation, layer.Alpha)}(W[{f}, {k}] col[{k}, {p}]{(bias == BiasMode.None ? "" : Invariant($" + b[{f}]"))}) for one sample; rows are filters."));
+            Invariant($"y[{f}, {p}] = {ActivationEmitter.Describe(layer.Activation, layer.Alpha)}(W[{f}, {k}] col[{k}, {p}]{(bias == BiasMode.None ? "" : Invariant($" + b[{f}]"))}) for one sample; rows are filters."), fixedRows: f);
         w.WriteLine();
         GemmEmitter.EmitNT(w, layer.Name + "BackwardWeights", k, p, accumulate: true,
             Invariant($"dW[{f}, {k}] += dy[{f}, {p}] col^T[{p}, {k}] for one sample."));

@@ -36,6 +36,7 @@ internal sealed record VectorWidth(string Type, int Lanes)
 internal static class GemmEmitter
 {
     private const int TileRows = 4; // rows of a per register tile
+    private const int WideTileRows = 8; // the same with AVX-512's 32 vector registers (16 accumulators)
 
     /// <summary>Writes the method's body once per vector width, behind the JIT-constant hardware check.</summary>
     private static void EmitWidths(SourceWriter w, System.Action<VectorWidth> body)
@@ -51,18 +52,34 @@ internal static class GemmEmitter
     }
 
     /// <summary>y[rows, n] = f(a[rows, k] b[k, n] + bias).</summary>
-    public static void EmitNN(SourceWriter w, string method, int k, int n, BiasMode bias, ActivationKind activation, float alpha, string comment)
+    /// <param name="fixedRows">The row count when it is a constant (a convolution's filters), else 0.</param>
+    public static void EmitNN(SourceWriter w, string method, int k, int n, BiasMode bias, ActivationKind activation, float alpha, string comment, int fixedRows = 0)
     {
         w.WriteLine("// " + comment);
-        w.WriteLine(Invariant($"// Register tiles of {TileRows} rows x 2 vectors (8 accumulators; 1 row x 8 vectors for the remaining rows): each b vector loaded once serves {TileRows} rows."));
+        w.WriteLine(Invariant($"// Register tiles of up to {WideTileRows} rows x 2 vectors (AVX-512 has 32 registers) or {TileRows} rows x 2 vectors (8 accumulators), then"));
+        w.WriteLine("// 1 row x 8 vectors: each b vector loaded once serves every row of its tile. A tile only groups outputs; each");
+        w.WriteLine("// output's sum runs over k in the same order whatever its tile, so results do not depend on the tile shape.");
         using (w.Block(Invariant($"private static void {method}(ref float a, ref float b, ref float bias, ref float y, int rows)")))
         {
             EmitWidths(w, v =>
             {
-                w.WriteLine("int r = 0;");
-                using (w.Block(Invariant($"for (; r + {TileRows} <= rows; r += {TileRows})")))
+                int largest = v.Lanes > VectorWidth.V256.Lanes ? WideTileRows : TileRows;
+                if (fixedRows > 0 && fixedRows <= largest)
                 {
-                    EmitNNRows(w, v, TileRows, k, n, bias, activation, alpha);
+                    using (w.OpenBlock())
+                    {
+                        w.WriteLine(Invariant($"const int r = 0; // all {fixedRows} rows in one tile: one pass over b"));
+                        EmitNNRows(w, v, fixedRows, k, n, bias, activation, alpha);
+                    }
+                    return;
+                }
+                w.WriteLine("int r = 0;");
+                foreach (int tile in largest > TileRows ? new[] { largest, TileRows } : new[] { TileRows })
+                {
+                    using (w.Block(Invariant($"for (; r + {tile} <= rows; r += {tile})")))
+                    {
+                        EmitNNRows(w, v, tile, k, n, bias, activation, alpha);
+                    }
                 }
                 using (w.Block("for (; r < rows; r++)"))
                 {
@@ -421,14 +438,15 @@ internal static class GemmEmitter
 
     /// <summary>
     /// Emits the vector column loop: tiles of <paramref name="rows"/> x V vectors, V chosen so that a tile holds 8
-    /// independent accumulators (enough to cover the FMA latency of 4 cycles at 2 per cycle), then one narrower tile for
+    /// independent accumulators (enough to cover the FMA latency of 4 cycles at 2 per cycle; 12-16 for the taller tiles
+    /// of AVX-512, which has the registers for them), then one narrower tile for
     /// the vectors left over, then, in the 512-bit body, one 256-bit vector if 8 floats remain, then one overlapping
     /// 256-bit vector for the rest. Only outputs narrower than 8 columns are left to scalar code. Returns where the
     /// scalar columns start. Callers must overwrite y (never accumulate into it): overlapped columns are stored twice.
     /// </summary>
     private static int ForEachColumnTile(SourceWriter w, int n, int rows, VectorWidth v, System.Action<VectorWidth, int> emitTile)
     {
-        int vectorsPerTile = System.Math.Max(1, 8 / rows);
+        int vectorsPerTile = System.Math.Max(1, (rows > TileRows ? 16 : 8) / rows);
         int wide = vectorsPerTile * v.Lanes;
         int wideEnd = n / wide * wide;
         if (wideEnd > 0)
