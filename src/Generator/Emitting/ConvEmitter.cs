@@ -27,8 +27,18 @@ internal static class ConvEmitter
         GemmEmitter.EmitNN(w, layer.Name + "Product", k, p, bias, layer.Activation, layer.Alpha,
             Invariant($"y[{f}, {p}] = {ActivationEmitter.Describe(layer.Activation, layer.Alpha)}(W[{f}, {k}] col[{k}, {p}]{(bias == BiasMode.None ? "" : Invariant($" + b[{f}]"))}) for one sample; rows are filters."), fixedRows: f);
         w.WriteLine();
-        GemmEmitter.EmitNT(w, layer.Name + "BackwardWeights", k, p, accumulate: true,
-            Invariant($"dW[{f}, {k}] += dy[{f}, {p}] col^T[{p}, {k}] for one sample."));
+        bool pixelMajor = PixelMajorBackward(g, f);
+        if (pixelMajor)
+        {
+            EmitIm2Row(w, layer, g);
+            GemmEmitter.EmitNN(w, layer.Name + "BackwardWeights", p, k, BiasMode.None, ActivationKind.Identity, float.NaN,
+                Invariant($"dW[{f}, {k}] = dy[{f}, {p}] rows[{p}, {k}] for one sample (the caller adds it to the batch's sum)."), fixedRows: f);
+        }
+        else
+        {
+            GemmEmitter.EmitNT(w, layer.Name + "BackwardWeights", k, p, accumulate: true,
+                Invariant($"dW[{f}, {k}] += dy[{f}, {p}] col^T[{p}, {k}] for one sample."));
+        }
         w.WriteLine();
         GemmEmitter.EmitTN(w, layer.Name + "BackwardColumns", k, p,
             Invariant($"dcol[{k}, {p}] = W^T[{k}, {f}] dy[{f}, {p}] for one sample."));
@@ -54,8 +64,19 @@ internal static class ConvEmitter
         }
         w.WriteLine();
 
-        w.WriteLine("// Backward: weight and bias gradients summed over the batch; the input gradient goes through col2im, which");
-        w.WriteLine("// adds each column back to every input position it was copied from.");
+        if (pixelMajor)
+        {
+            w.WriteLine(Invariant($"// Backward: {p} output pixels are too few for long vector dot products along them (dW = dy col^T), while"));
+            w.WriteLine(Invariant($"// the {k} floats of a patch make long vectors: so dW = dy rows runs along the patch, over rows[pixel, patch]"));
+            w.WriteLine("// (im2row, the transposed im2col). The per-sample dW lands in the dcol scratch before dcol is needed and is added");
+            w.WriteLine("// to the batch's sum; the input gradient goes through dcol = W^T dy and col2im, which adds each column back to");
+            w.WriteLine("// every input position it was copied from.");
+        }
+        else
+        {
+            w.WriteLine("// Backward: weight and bias gradients summed over the batch; the input gradient goes through col2im, which");
+            w.WriteLine("// adds each column back to every input position it was copied from.");
+        }
         using (w.Block(Invariant($"private static void {layer.Name}Backward(ref float x, ref float w, ref float dy, ref float dw, ref float db, ref float dx, ref float col, int batch, bool wantInputGradient)")))
         {
             w.WriteLine(Invariant($"MemoryMarshal.CreateSpan(ref dw, {layer.WeightLength}).Clear();"));
@@ -71,11 +92,20 @@ internal static class ConvEmitter
             {
                 w.WriteLine(Invariant($"ref float xs = ref Unsafe.Add(ref x, s * {layer.InputSize});"));
                 w.WriteLine(Invariant($"ref float dys = ref Unsafe.Add(ref dy, s * {layer.OutputSize});"));
-                if (!g.IsPointwise)
+                if (pixelMajor)
                 {
-                    w.WriteLine(Invariant($"{layer.Name}Im2Col(ref xs, ref col);"));
+                    w.WriteLine(Invariant($"{layer.Name}Im2Row(ref xs, ref col);"));
+                    w.WriteLine(Invariant($"{layer.Name}BackwardWeights(ref dys, ref col, ref Unsafe.NullRef<float>(), ref dcol, {f});"));
+                    EmitAddInto(w, "dw", "dcol", layer.WeightLength);
                 }
-                w.WriteLine(Invariant($"{layer.Name}BackwardWeights(ref dys, ref {col}, ref dw, {f});"));
+                else
+                {
+                    if (!g.IsPointwise)
+                    {
+                        w.WriteLine(Invariant($"{layer.Name}Im2Col(ref xs, ref col);"));
+                    }
+                    w.WriteLine(Invariant($"{layer.Name}BackwardWeights(ref dys, ref {col}, ref dw, {f});"));
+                }
                 if (bias != BiasMode.None)
                 {
                     using (w.Block(Invariant($"for (int o = 0; o < {f}; o++)")))
@@ -180,6 +210,89 @@ internal static class ConvEmitter
             });
         }
         w.WriteLine();
+    }
+
+    /// <summary>
+    /// Whether the backward pass runs pixel-major (products vectorized along the patch) rather than channel-major (dot
+    /// products along the output pixels): when the output plane is small, so the dot products would be short, and the
+    /// patch holds at least two vectors. The per-sample dW needs filters x patch floats of the dcol scratch.
+    /// </summary>
+    private static bool PixelMajorBackward(ConvGeometry g, int filters) =>
+        !g.IsPointwise && g.OutputPlane < 256 && g.PatchSize >= 16 && filters <= g.OutputPlane;
+
+    /// <summary>target[0..length) += source[0..length), vectorized.</summary>
+    private static void EmitAddInto(SourceWriter w, string target, string source, int length)
+    {
+        int vectors = length / 8 * 8;
+        if (vectors > 0)
+        {
+            using (w.Block(Invariant($"for (int i = 0; i < {vectors}; i += 8)")))
+            {
+                w.WriteLine(Invariant($"(Vector256.LoadUnsafe(ref {target}, (nuint)i) + Vector256.LoadUnsafe(ref {source}, (nuint)i)).StoreUnsafe(ref {target}, (nuint)i);"));
+            }
+        }
+        if (vectors < length)
+        {
+            w.WriteLine(Invariant($"for (int i = {vectors}; i < {length}; i++) Unsafe.Add(ref {target}, i) += Unsafe.Add(ref {source}, i);"));
+        }
+    }
+
+    private static void EmitIm2Row(SourceWriter w, LayerPlan layer, ConvGeometry g)
+    {
+        w.WriteLine(Invariant($"// rows[(oy, ox), (c, i, j)] = x[c, oy*{g.Stride} - {g.PaddingHeight} + i*{g.Dilation}, ox*{g.Stride} - {g.PaddingWidth} + j*{g.Dilation}], zero outside the input:"));
+        w.WriteLine("// each output pixel's receptive field as one contiguous row (the transpose of im2col).");
+        using (w.Block(Invariant($"private static void {layer.Name}Im2Row(ref float x, ref float rows)")))
+        {
+            EmitPixelLoops(w, g, "rows", () =>
+            {
+                using (w.Block(Invariant($"if ((uint)iy >= {g.InHeight})")))
+                {
+                    w.WriteLine(Invariant($"for (int j = 0; j < {g.KernelWidth}; j++) Unsafe.Add(ref segment, j) = 0f;"));
+                    w.WriteLine("continue;");
+                }
+                w.WriteLine(Invariant($"ref float src = ref Unsafe.Add(ref x, (c * {g.InHeight} + iy) * {g.InWidth});"));
+                using (w.Block(Invariant($"if (ix0 >= 0 && ix0 + {(g.KernelWidth - 1) * g.Dilation} < {g.InWidth})")))
+                {
+                    w.WriteLine("// The whole kernel row is inside the input (the common case): straight-line copies, no per-tap check.");
+                    if (g.KernelWidth <= 8)
+                    {
+                        for (int j = 0; j < g.KernelWidth; j++)
+                        {
+                            w.WriteLine(Invariant($"Unsafe.Add(ref segment, {j}) = Unsafe.Add(ref src, ix0 + {j * g.Dilation});"));
+                        }
+                    }
+                    else
+                    {
+                        w.WriteLine(Invariant($"for (int j = 0; j < {g.KernelWidth}; j++) Unsafe.Add(ref segment, j) = Unsafe.Add(ref src, ix0 + j * {g.Dilation});"));
+                    }
+                    w.WriteLine("continue;");
+                }
+                using (w.Block(Invariant($"for (int j = 0; j < {g.KernelWidth}; j++)")))
+                {
+                    w.WriteLine(Invariant($"int ix = ix0 + j * {g.Dilation};"));
+                    w.WriteLine(Invariant($"Unsafe.Add(ref segment, j) = (uint)ix < {g.InWidth} ? Unsafe.Add(ref src, ix) : 0f;"));
+                }
+            });
+        }
+        w.WriteLine();
+    }
+
+    /// <summary>Loops over output pixels and (channel, kernel row); the body sees iy, ix0 (the kernel row's first column) and segment.</summary>
+    private static void EmitPixelLoops(SourceWriter w, ConvGeometry g, string matrix, System.Action emitSegment)
+    {
+        using (w.Block(Invariant($"for (int oy = 0; oy < {g.OutHeight}; oy++)")))
+        using (w.Block(Invariant($"for (int ox = 0; ox < {g.OutWidth}; ox++)")))
+        {
+            w.WriteLine(Invariant($"ref float pixel = ref Unsafe.Add(ref {matrix}, (oy * {g.OutWidth} + ox) * {g.PatchSize});"));
+            w.WriteLine(Invariant($"int ix0 = ox * {g.Stride} - {g.PaddingWidth};"));
+            using (w.Block(Invariant($"for (int c = 0; c < {g.InChannels}; c++)")))
+            using (w.Block(Invariant($"for (int i = 0; i < {g.KernelHeight}; i++)")))
+            {
+                w.WriteLine(Invariant($"int iy = oy * {g.Stride} - {g.PaddingHeight} + i * {g.Dilation};"));
+                w.WriteLine(Invariant($"ref float segment = ref Unsafe.Add(ref pixel, (c * {g.KernelHeight} + i) * {g.KernelWidth});"));
+                emitSegment();
+            }
+        }
     }
 
     /// <summary>float sum = the p floats from row; two vector accumulators, as one add chain would wait on its latency.</summary>
