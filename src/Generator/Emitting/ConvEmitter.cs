@@ -142,6 +142,11 @@ internal static class ConvEmitter
     {
         int p = g.OutputPlane;
         w.WriteLine(Invariant($"// col[(c, i, j), (oy, ox)] = x[c, oy*{g.Stride} - {g.PaddingHeight} + i*{g.Dilation}, ox*{g.Stride} - {g.PaddingWidth} + j*{g.Dilation}], zero outside the {g.InChannels}x{g.InHeight}x{g.InWidth} input."));
+        if (g.Stride == 1 && g.InWidth + 2 * g.PaddingWidth <= MaxLine)
+        {
+            EmitIm2ColStride1(w, layer, g);
+            return;
+        }
         using (w.Block(Invariant($"private static void {layer.Name}Im2Col(ref float x, ref float col)")))
         {
             EmitPatchLoops(w, g, () =>
@@ -155,8 +160,7 @@ internal static class ConvEmitter
                 w.WriteLine(Invariant($"ref float src = ref Unsafe.Add(ref x, (c * {g.InHeight} + iy) * {g.InWidth});"));
                 if (g.Stride == 1)
                 {
-                    w.WriteLine("// Stride 1: a contiguous run of the input row, with zeros where the window hangs over an edge. Rows are");
-                    w.WriteLine("// short, so inline vector copies beat a memmove call per row.");
+                    w.WriteLine("// Stride 1: a contiguous run of the input row, with zeros where the window hangs over an edge.");
                     EmitValidRange(w, g);
                     w.WriteLine("int o = 0;");
                     w.WriteLine("for (; o < lo; o++) Unsafe.Add(ref dst, o) = 0f;");
@@ -175,6 +179,90 @@ internal static class ConvEmitter
             });
         }
         w.WriteLine();
+    }
+
+    // Widest padded input row the stride-1 im2col keeps on the stack.
+    private const int MaxLine = 2048;
+
+    private static void EmitIm2ColStride1(SourceWriter w, LayerPlan layer, ConvGeometry g)
+    {
+        int p = g.OutputPlane, line = g.InWidth + 2 * g.PaddingWidth;
+        w.WriteLine(Invariant($"// Stride 1: in output row oy, patch row (c, i, j) is input row iy = oy - {g.PaddingHeight} + i*{g.Dilation} from column j*{g.Dilation} - {g.PaddingWidth} on, a contiguous"));
+        w.WriteLine(Invariant($"// run of {g.OutWidth} floats{(g.PaddingWidth > 0 ? Invariant($" of the row padded with {g.PaddingWidth} zeros each side: one padded copy of the row serves all {g.KernelWidth} kernel columns") : "")}, copied as"));
+        w.WriteLine("// whole vectors (the last one overlapping the one before) instead of per-pixel bounds checks.");
+        using (w.Block(Invariant($"private static void {layer.Name}Im2Col(ref float x, ref float col)")))
+        {
+            if (g.PaddingWidth > 0)
+            {
+                w.WriteLine(Invariant($"Span<float> padded = stackalloc float[{line}];"));
+                w.WriteLine("padded.Clear(); // the padding stays zero; only the middle is rewritten per row");
+                w.WriteLine("ref float line = ref MemoryMarshal.GetReference(padded);");
+            }
+            using (w.Block(Invariant($"for (int c = 0; c < {g.InChannels}; c++)")))
+            using (w.Block(Invariant($"for (int i = 0; i < {g.KernelHeight}; i++)")))
+            {
+                w.WriteLine(Invariant($"ref float rows = ref Unsafe.Add(ref col, (c * {g.KernelHeight} + i) * {g.KernelWidth * p});"));
+                using (w.Block(Invariant($"for (int oy = 0; oy < {g.OutHeight}; oy++)")))
+                {
+                    w.WriteLine(Invariant($"int iy = oy - {g.PaddingHeight} + i * {g.Dilation};"));
+                    w.WriteLine(Invariant($"ref float dst = ref Unsafe.Add(ref rows, oy * {g.OutWidth});"));
+                    using (w.Block(Invariant($"if ((uint)iy >= {g.InHeight})")))
+                    {
+                        w.WriteLine(Invariant($"for (int j = 0; j < {g.KernelWidth}; j++) MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dst, j * {p}), {g.OutWidth}).Clear();"));
+                        w.WriteLine("continue;");
+                    }
+                    w.WriteLine(Invariant($"ref float src = ref Unsafe.Add(ref x, (c * {g.InHeight} + iy) * {g.InWidth});"));
+                    if (g.PaddingWidth > 0)
+                    {
+                        EmitVectorCopy(w, "src", "0", Invariant($"Unsafe.Add(ref line, {g.PaddingWidth})"), g.InWidth);
+                    }
+                    using (w.Block(Invariant($"for (int j = 0; j < {g.KernelWidth}; j++)")))
+                    {
+                        EmitVectorCopy(w, g.PaddingWidth > 0 ? "line" : "src", Invariant($"j * {g.Dilation}"), Invariant($"Unsafe.Add(ref dst, j * {p})"), g.OutWidth);
+                    }
+                }
+            }
+        }
+        w.WriteLine();
+    }
+
+    /// <summary>Copies <paramref name="length"/> floats from source + offset: whole vectors, the last one overlapping.</summary>
+    private static void EmitVectorCopy(SourceWriter w, string source, string offset, string target, int length)
+    {
+        if (length < 8)
+        {
+            w.WriteLine(Invariant($"for (int t = 0; t < {length}; t++) Unsafe.Add(ref {target}, t) = Unsafe.Add(ref {source}, {offset} + t);"));
+            return;
+        }
+        using (w.OpenBlock())
+        {
+            w.WriteLine(Invariant($"ref float from = ref Unsafe.Add(ref {source}, {offset});"));
+            w.WriteLine(Invariant($"ref float to = ref {target};"));
+            var starts = new System.Collections.Generic.List<int>();
+            for (int t = 0; t + 8 <= length; t += 8)
+            {
+                starts.Add(t);
+            }
+            if (length % 8 != 0)
+            {
+                starts.Add(length - 8);
+            }
+            if (starts.Count <= 8)
+            {
+                foreach (int t in starts)
+                {
+                    w.WriteLine(Invariant($"Vector256.LoadUnsafe(ref from, {t}).StoreUnsafe(ref to, {t});"));
+                }
+            }
+            else
+            {
+                w.WriteLine(Invariant($"for (nuint t = 0; t < {length / 8 * 8}; t += 8) Vector256.LoadUnsafe(ref from, t).StoreUnsafe(ref to, t);"));
+                if (length % 8 != 0)
+                {
+                    w.WriteLine(Invariant($"Vector256.LoadUnsafe(ref from, {length - 8}).StoreUnsafe(ref to, {length - 8});"));
+                }
+            }
+        }
     }
 
     private static void EmitCol2Im(SourceWriter w, LayerPlan layer, ConvGeometry g)
