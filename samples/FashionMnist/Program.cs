@@ -50,6 +50,7 @@ static int Run(TrainingSettings settings, string camFolder, int camCount)
 
     var model = new FashionCnn();
     model.InitializeParameters(settings.Seed);
+    model.Threads = settings.Threads;
     var options = new TrainerOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize, Seed = settings.Seed };
     options = options with
     {

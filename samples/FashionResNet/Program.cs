@@ -30,6 +30,7 @@ static int Run(TrainingSettings settings, int shift)
 
     var model = new FashionResNet();
     model.InitializeParameters(settings.Seed);
+    model.Threads = settings.Threads;
     var options = new TrainerOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize, Seed = settings.Seed };
     long stepsPerEpoch = options.StepsPerEpoch(train.Count);
     options = options with

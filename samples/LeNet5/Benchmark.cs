@@ -31,6 +31,7 @@ internal static class Benchmark
         int batchesInSet = train.Count / batch;
         var model = new LeNet5();
         model.InitializeParameters(settings.Seed);
+    model.Threads = settings.Threads;
         var optimizer = new Adam(settings.LearningRate);
         Console.WriteLine($"LeNet-5 benchmark: {LeNet5.ForwardFlopsPerSample:N0} forward FLOPs per sample, batch {batch}, {Environment.ProcessorCount} logical processors, .NET {Environment.Version}");
 

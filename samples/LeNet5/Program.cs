@@ -35,6 +35,7 @@ static int Train(TrainingSettings settings, int maxShift)
 
     var model = new LeNet5();
     model.InitializeParameters(settings.Seed);
+    model.Threads = settings.Threads;
     var options = new TrainerOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize, Seed = settings.Seed };
     options = options with
     {

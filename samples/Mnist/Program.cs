@@ -28,6 +28,7 @@ static int Run(TrainingSettings settings, string checkpointPath, string? onnxPat
 
     var model = new MnistMlp();
     model.InitializeParameters(settings.Seed);
+    model.Threads = settings.Threads;
     var options = new TrainerOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize, Seed = settings.Seed };
     options = options with
     {
