@@ -173,8 +173,9 @@ public sealed class ConvPlannerTests
         Assert.Equal(8_094, plan.WorkspacePerSample);
         // The widest output or (past the first layer) input: conv1's 6x28x28.
         Assert.Equal(4_704, plan.DeltaPerSample);
-        // im2col and its gradient for one sample: 2 x max(25 x 784, 150 x 100).
-        Assert.Equal(39_200, plan.ScratchSize);
+        // The largest of: im2col and its gradient for one sample, 2 x max(25 x 784, 150 x 100) = 39,200, and a dense
+        // layer's transposed weights for its input gradient, max(400 x 120, 120 x 84, 84 x 10) = 48,000.
+        Assert.Equal(48_000, plan.ScratchSize);
     }
 
     [Fact]
@@ -240,7 +241,8 @@ public sealed class ConvPlannerTests
     [Fact]
     public void Pointwise_convolution_reads_its_input_directly_and_needs_no_im2col_scratch()
     {
-        NetworkPlan plan = PlanOf("Input(3x8x8)|Conv2D(4,1x1,s1,p0x0,d1,bias,Identity)|Flatten|Dense(2,Identity)|Loss(MeanSquaredError)");
+        // No dense layer: its transposed weights would need scratch of their own.
+        NetworkPlan plan = PlanOf("Input(3x8x8)|Conv2D(4,1x1,s1,p0x0,d1,bias,Identity)|GlobalAvgPool|Loss(MeanSquaredError)");
 
         LayerPlan conv = plan.Layers[0];
         Assert.True(conv.Geometry!.IsPointwise);
@@ -255,7 +257,7 @@ public sealed class ConvPlannerTests
     [InlineData(8, "s1,p1x1", 10, 10)]
     public void Strided_or_padded_1x1_convolution_is_not_pointwise_and_uses_im2col(int size, string strideAndPadding, int outHeight, int outWidth)
     {
-        NetworkPlan plan = PlanOf(Invariant($"Input(3x{size}x{size})|Conv2D(4,1x1,{strideAndPadding},d1,bias,Identity)|Flatten|Dense(2,Identity)|Loss(MeanSquaredError)"));
+        NetworkPlan plan = PlanOf(Invariant($"Input(3x{size}x{size})|Conv2D(4,1x1,{strideAndPadding},d1,bias,Identity)|GlobalAvgPool|Loss(MeanSquaredError)"));
 
         LayerPlan conv = plan.Layers[0];
         Assert.False(conv.Geometry!.IsPointwise);

@@ -39,8 +39,19 @@ internal static class DenseEmitter
         w.WriteLine();
         GemmEmitter.EmitColumnSums(w, layer.Name + "BackwardBias", n, Invariant($"db[{n}] = column sums of dz[batch, {n}]."));
         w.WriteLine();
-        GemmEmitter.EmitNT(w, layer.Name + "BackwardInput", k, n, accumulate: false,
-            Invariant($"dx[batch, {k}] = dz[batch, {n}] W^T[{n}, {k}]: each element a dot product of a dz row and a W row."));
+        w.WriteLine(Invariant($"// W^T[{n}, {k}] = W[{k}, {n}] transposed into the scratch, so that the input gradient's product runs its vectors"));
+        w.WriteLine(Invariant($"// along the {k} inputs instead of as dot products along the {n} outputs (short ones, with a horizontal sum each)."));
+        using (w.Block(Invariant($"private static void {layer.Name}TransposeWeights(ref float w, ref float wt)")))
+        {
+            using (w.Block(Invariant($"for (int i = 0; i < {k}; i++)")))
+            {
+                w.WriteLine(Invariant($"ref float row = ref Unsafe.Add(ref w, i * {n});"));
+                w.WriteLine(Invariant($"for (int j = 0; j < {n}; j++) Unsafe.Add(ref wt, j * {k} + i) = Unsafe.Add(ref row, j);"));
+            }
+        }
+        w.WriteLine();
+        GemmEmitter.EmitNN(w, layer.Name + "BackwardInput", n, k, BiasMode.None, ActivationKind.Identity, float.NaN,
+            Invariant($"dx[batch, {k}] = dz[batch, {n}] W^T[{n}, {k}]."));
         w.WriteLine();
     }
 
@@ -68,7 +79,22 @@ internal static class DenseEmitter
     {
         w.WriteLine(Invariant($"{layer.Name}BackwardWeights({source}, ref {dz}, {weightGradient}, batch);"));
         w.WriteLine(Invariant($"{layer.Name}BackwardBias(ref {dz}, {biasGradient}, batch);"));
-        w.WriteLine(Invariant($"{(isFirst ? "if (wantInputGradient) " : "")}{layer.Name}BackwardInput(ref {dz}, {weights}, {inputGradient}, batch);"));
+        void Calls()
+        {
+            w.WriteLine(Invariant($"{layer.Name}TransposeWeights({weights}, ref scratch);"));
+            w.WriteLine(Invariant($"{layer.Name}BackwardInput(ref {dz}, ref scratch, ref Unsafe.NullRef<float>(), {inputGradient}, batch);"));
+        }
+        if (isFirst)
+        {
+            using (w.Block("if (wantInputGradient)"))
+            {
+                Calls();
+            }
+        }
+        else
+        {
+            Calls();
+        }
     }
 
     private static void EmitMaxoutForward(SourceWriter w, LayerPlan layer)

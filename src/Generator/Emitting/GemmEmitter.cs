@@ -332,28 +332,35 @@ internal static class GemmEmitter
     public static void EmitNT(SourceWriter w, string method, int k, int n, bool accumulate, string comment)
     {
         w.WriteLine("// " + comment);
+        w.WriteLine(Invariant($"// {TileRows} rows of b at a time (outer loop), dotted with every row of a (inner loop): b, the larger matrix, streams"));
+        w.WriteLine("// through the cache once while the rows of a stay in L1.");
         using (w.Block(Invariant($"private static void {method}(ref float a, ref float b, ref float y, int rows)")))
         {
             EmitWidths(w, v =>
             {
-                using (w.Block("for (int r = 0; r < rows; r++)"))
+                w.WriteLine("int i = 0;");
+                if (k >= TileRows)
                 {
-                    w.WriteLine(Invariant($"ref float ar = ref Unsafe.Add(ref a, r * {n});"));
-                    w.WriteLine(Invariant($"ref float yr = ref Unsafe.Add(ref y, r * {k});"));
-                    w.WriteLine("int i = 0;");
-                    if (k >= TileRows)
+                    using (w.Block(Invariant($"for (; i + {TileRows} <= {k}; i += {TileRows})")))
                     {
-                        using (w.Block(Invariant($"for (; i + {TileRows} <= {k}; i += {TileRows})")))
-                        {
-                            EmitDotRows(w, v, TileRows, n, accumulate);
-                        }
-                    }
-                    using (w.Block(Invariant($"for (; i < {k}; i++)")))
-                    {
-                        EmitDotRows(w, v, 1, n, accumulate);
+                        EmitDotRowsForEachRow(w, v, TileRows, k, n, accumulate);
                     }
                 }
+                using (w.Block(Invariant($"for (; i < {k}; i++)")))
+                {
+                    EmitDotRowsForEachRow(w, v, 1, k, n, accumulate);
+                }
             });
+        }
+    }
+
+    private static void EmitDotRowsForEachRow(SourceWriter w, VectorWidth v, int tile, int k, int n, bool accumulate)
+    {
+        using (w.Block("for (int r = 0; r < rows; r++)"))
+        {
+            w.WriteLine(Invariant($"ref float ar = ref Unsafe.Add(ref a, r * {n});"));
+            w.WriteLine(Invariant($"ref float yr = ref Unsafe.Add(ref y, r * {k});"));
+            EmitDotRows(w, v, tile, n, accumulate);
         }
     }
 

@@ -111,7 +111,7 @@ internal static class NetworkEmitter
         w.WriteLine("// Floats per sample of the activation workspace (every layer's stored outputs) and of each gradient buffer.");
         w.WriteLine(Invariant($"private const int WorkspacePerSample = {plan.WorkspacePerSample};"));
         w.WriteLine(Invariant($"private const int DeltaPerSample = {plan.DeltaPerSample};"));
-        w.WriteLine("// Floats of per-call scratch after the workspace (the im2col matrices of convolutions, one sample at a time).");
+        w.WriteLine("// Floats of per-call scratch after the workspace: the largest of a convolution's im2col matrices (one sample at a time) and a dense layer's transposed weights.");
         w.WriteLine(Invariant($"private const int ScratchSize = {plan.ScratchSize};"));
         w.WriteLine("// Floats of batch-norm statistics after the scratch: each layer's batch mean and inverse standard deviation.");
         w.WriteLine(Invariant($"private const int StatsSize = {plan.StatsSize};"));
@@ -279,7 +279,7 @@ internal static class NetworkEmitter
         bool logits = plan.Loss == LossKindMirror.BinaryCrossEntropy;
         w.WriteLine("// The forward pass, layer by layer: each layer's output goes to its own region of the workspace");
         w.WriteLine("// (region of a layer = batch * its per-sample offset), which the backward pass reads back. After the regions");
-        w.WriteLine("// come the scratch (im2col matrices) and the batch statistics of batch normalization.");
+        w.WriteLine("// come the scratch (im2col matrices, transposed weights) and the batch statistics of batch normalization.");
         w.WriteLine("// training: dropout active and batch statistics (else identity and running statistics); updateStatistics: move");
         w.WriteLine("// the running statistics (only a real training step does); noise: the dropout masks' key; first: the index of");
         w.WriteLine("// input's first sample in the whole batch when a split batch runs in parts (dropout masks follow the sample).");

@@ -92,6 +92,7 @@ internal static partial class Planner
                 biasLength = linear;
                 linearLength = layer.Kind == LayerKind.Maxout ? linear : 0;
                 flops = 2 * inputSize * linear;
+                scratch = weightLength; // the transposed weights of the input gradient's product
                 outputShape = new[] { units };
                 break;
             }
