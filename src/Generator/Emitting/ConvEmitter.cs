@@ -342,7 +342,15 @@ internal static class ConvEmitter
                 using (w.Block(Invariant($"if (ix0 >= 0 && ix0 + {(g.KernelWidth - 1) * g.Dilation} < {g.InWidth})")))
                 {
                     w.WriteLine("// The whole kernel row is inside the input (the common case): straight-line copies, no per-tap check.");
-                    if (g.KernelWidth <= 8)
+                    if (g.Dilation == 1 && g.KernelWidth >= 4 && g.KernelWidth <= 8)
+                    {
+                        w.WriteLine(Invariant($"Vector128.LoadUnsafe(ref src, (nuint)ix0).StoreUnsafe(ref segment);{(g.KernelWidth > 4 ? " // and the last 4, overlapping" : "")}"));
+                        if (g.KernelWidth > 4)
+                        {
+                            w.WriteLine(Invariant($"Vector128.LoadUnsafe(ref src, (nuint)(ix0 + {g.KernelWidth - 4})).StoreUnsafe(ref segment, {g.KernelWidth - 4});"));
+                        }
+                    }
+                    else if (g.KernelWidth <= 8)
                     {
                         for (int j = 0; j < g.KernelWidth; j++)
                         {
