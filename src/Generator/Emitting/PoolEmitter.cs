@@ -37,14 +37,13 @@ internal static class PoolEmitter
     private static void EmitMaxPool(SourceWriter w, LayerPlan layer, ConvGeometry g)
     {
         w.WriteLine(Invariant($"// y[c, oy, ox] = max over i, j < {g.KernelHeight} of x[c, oy*{g.Stride} + i, ox*{g.Stride} + j]."));
-        using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float x, ref float y, int batch)")))
+        if (g.KernelHeight == 2 && g.KernelWidth == 2 && g.Stride == 2 && g.PaddingHeight == 0 && g.PaddingWidth == 0 && g.OutWidth >= 4)
         {
-            EmitWindowLoops(w, layer, g, () =>
-            {
-                w.WriteLine("float max = float.NegativeInfinity;");
-                EmitWindow(w, g, "max = MathF.Max(max, Unsafe.Add(ref xc, (iy + i) * " + g.InWidth.ToString(System.Globalization.CultureInfo.InvariantCulture) + " + ix + j));");
-                w.WriteLine("Unsafe.Add(ref yc, oy * " + g.OutWidth.ToString(System.Globalization.CultureInfo.InvariantCulture) + " + ox) = max;");
-            });
+            EmitMaxPool2x2Forward(w, layer, g);
+        }
+        else
+        {
+            EmitMaxPoolForward(w, layer, g);
         }
         w.WriteLine();
         w.WriteLine("// The gradient of each output goes to the input that won its window (the first one on ties, as in the forward max).");
@@ -92,6 +91,58 @@ internal static class PoolEmitter
             });
         }
         w.WriteLine();
+    }
+
+    private static void EmitMaxPoolForward(SourceWriter w, LayerPlan layer, ConvGeometry g)
+    {
+        using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float x, ref float y, int batch)")))
+        {
+            EmitWindowLoops(w, layer, g, () =>
+            {
+                w.WriteLine("float max = float.NegativeInfinity;");
+                EmitWindow(w, g, Invariant($"max = MathF.Max(max, Unsafe.Add(ref xc, (iy + i) * {g.InWidth} + ix + j));"));
+                w.WriteLine(Invariant($"Unsafe.Add(ref yc, oy * {g.OutWidth} + ox) = max;"));
+            });
+        }
+    }
+
+    private static void EmitMaxPool2x2Forward(SourceWriter w, LayerPlan layer, ConvGeometry g)
+    {
+        w.WriteLine("// 2x2 windows, stride 2: the max of two input rows, then of each adjacent pair of lanes, gives 4 outputs per");
+        w.WriteLine("// 256-bit vector (Vector256.Max follows MathF.Max on NaN and signed zeros). The last vector overlaps the one before.");
+        using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float x, ref float y, int batch)")))
+        {
+            w.WriteLine("Vector256<int> swapPairs = Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6), evenLanes = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);");
+            using (w.Block(Invariant($"for (int s = 0; s < batch * {g.InChannels}; s++)")))
+            {
+                w.WriteLine(Invariant($"ref float xc = ref Unsafe.Add(ref x, s * {g.InputPlane});"));
+                w.WriteLine(Invariant($"ref float yc = ref Unsafe.Add(ref y, s * {g.OutputPlane});"));
+                using (w.Block(Invariant($"for (int oy = 0; oy < {g.OutHeight}; oy++)")))
+                {
+                    w.WriteLine(Invariant($"ref float top = ref Unsafe.Add(ref xc, oy * {2 * g.InWidth});"));
+                    w.WriteLine(Invariant($"ref float bottom = ref Unsafe.Add(ref top, {g.InWidth});"));
+                    w.WriteLine(Invariant($"ref float row = ref Unsafe.Add(ref yc, oy * {g.OutWidth});"));
+                    var starts = new System.Collections.Generic.List<int>();
+                    for (int ox = 0; ox + 4 <= g.OutWidth; ox += 4)
+                    {
+                        starts.Add(ox);
+                    }
+                    if (g.OutWidth % 4 != 0)
+                    {
+                        starts.Add(g.OutWidth - 4);
+                    }
+                    foreach (int ox in starts)
+                    {
+                        using (w.OpenBlock())
+                        {
+                            w.WriteLine(Invariant($"Vector256<float> rows = Vector256.Max(Vector256.LoadUnsafe(ref top, {2 * ox}), Vector256.LoadUnsafe(ref bottom, {2 * ox}));"));
+                            w.WriteLine("Vector256<float> pairs = Vector256.Max(rows, Vector256.Shuffle(rows, swapPairs));");
+                            w.WriteLine(Invariant($"Vector256.Shuffle(pairs, evenLanes).GetLower().StoreUnsafe(ref row, {ox});"));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static void EmitAvgPool(SourceWriter w, LayerPlan layer, ConvGeometry g)
