@@ -47,6 +47,12 @@ internal static class PoolEmitter
         }
         w.WriteLine();
         w.WriteLine("// The gradient of each output goes to the input that won its window (the first one on ties, as in the forward max).");
+        if (g.KernelHeight == 2 && g.KernelWidth == 2 && g.Stride == 2 && g.PaddingHeight == 0 && g.PaddingWidth == 0 && g.OutWidth >= 4)
+        {
+            EmitMaxPool2x2Backward(w, layer, g);
+            w.WriteLine();
+            return;
+        }
         using (w.Block(Invariant($"private static void {layer.Name}Backward(ref float x, ref float y, ref float dy, ref float dx, int batch)")))
         {
             w.WriteLine(Invariant($"MemoryMarshal.CreateSpan(ref dx, batch * {layer.InputSize}).Clear();"));
@@ -138,6 +144,57 @@ internal static class PoolEmitter
                             w.WriteLine(Invariant($"Vector256<float> rows = Vector256.Max(Vector256.LoadUnsafe(ref top, {2 * ox}), Vector256.LoadUnsafe(ref bottom, {2 * ox}));"));
                             w.WriteLine("Vector256<float> pairs = Vector256.Max(rows, Vector256.Shuffle(rows, swapPairs));");
                             w.WriteLine(Invariant($"Vector256.Shuffle(pairs, evenLanes).GetLower().StoreUnsafe(ref row, {ox});"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void EmitMaxPool2x2Backward(SourceWriter w, LayerPlan layer, ConvGeometry g)
+    {
+        bool tiled = g.InHeight == 2 * g.OutHeight && g.InWidth == 2 * g.OutWidth;
+        w.WriteLine("// 2x2 windows, stride 2, 4 windows per 256-bit vector: lanes alternate the window's left and right taps; a tap wins");
+        w.WriteLine("// when it equals the max and no tap before it (top-left, top-right, bottom-left) did. Windows do not overlap, so");
+        w.WriteLine(tiled ? "// every input is written once (no clearing, no adds)." : "// every covered input is written once; the uncovered edge is cleared first.");
+        using (w.Block(Invariant($"private static void {layer.Name}Backward(ref float x, ref float y, ref float dy, ref float dx, int batch)")))
+        {
+            if (!tiled)
+            {
+                w.WriteLine(Invariant($"MemoryMarshal.CreateSpan(ref dx, batch * {layer.InputSize}).Clear();"));
+            }
+            w.WriteLine("Vector256<int> duplicate = Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3), left = Vector256.Create(0, 0, 2, 2, 4, 4, 6, 6), swapPairs = Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6);");
+            w.WriteLine("Vector256<float> right = Vector256.Create(0, -1, 0, -1, 0, -1, 0, -1).AsSingle(); // all bits set on the right taps");
+            using (w.Block(Invariant($"for (int s = 0; s < batch * {g.InChannels}; s++)")))
+            {
+                w.WriteLine(Invariant($"ref float xc = ref Unsafe.Add(ref x, s * {g.InputPlane});"));
+                w.WriteLine(Invariant($"ref float dxc = ref Unsafe.Add(ref dx, s * {g.InputPlane});"));
+                w.WriteLine(Invariant($"ref float yc = ref Unsafe.Add(ref y, s * {g.OutputPlane});"));
+                w.WriteLine(Invariant($"ref float dyc = ref Unsafe.Add(ref dy, s * {g.OutputPlane});"));
+                using (w.Block(Invariant($"for (int oy = 0; oy < {g.OutHeight}; oy++)")))
+                {
+                    w.WriteLine(Invariant($"int top = oy * {2 * g.InWidth}, bottom = top + {g.InWidth}, o = oy * {g.OutWidth};"));
+                    var starts = new System.Collections.Generic.List<int>();
+                    for (int ox = 0; ox + 4 <= g.OutWidth; ox += 4)
+                    {
+                        starts.Add(ox);
+                    }
+                    if (g.OutWidth % 4 != 0)
+                    {
+                        starts.Add(g.OutWidth - 4); // overlaps the vector before: the same values, written again
+                    }
+                    foreach (int ox in starts)
+                    {
+                        using (w.OpenBlock())
+                        {
+                            w.WriteLine(Invariant($"Vector256<float> max = Vector256.Shuffle(Vector128.LoadUnsafe(ref yc, (nuint)(o + {ox})).ToVector256(), duplicate);"));
+                            w.WriteLine(Invariant($"Vector256<float> gradient = Vector256.Shuffle(Vector128.LoadUnsafe(ref dyc, (nuint)(o + {ox})).ToVector256(), duplicate);"));
+                            w.WriteLine(Invariant($"Vector256<float> upper = Vector256.Equals(Vector256.LoadUnsafe(ref xc, (nuint)(top + {2 * ox})), max);"));
+                            w.WriteLine(Invariant($"Vector256<float> lower = Vector256.Equals(Vector256.LoadUnsafe(ref xc, (nuint)(bottom + {2 * ox})), max);"));
+                            w.WriteLine("Vector256<float> upperWins = Vector256.AndNot(upper, Vector256.Shuffle(upper, left) & right);");
+                            w.WriteLine("Vector256<float> lowerWins = Vector256.AndNot(Vector256.AndNot(lower, upper | Vector256.Shuffle(upper, swapPairs)), Vector256.Shuffle(lower, left) & right);");
+                            w.WriteLine(Invariant($"(upperWins & gradient).StoreUnsafe(ref dxc, (nuint)(top + {2 * ox}));"));
+                            w.WriteLine(Invariant($"(lowerWins & gradient).StoreUnsafe(ref dxc, (nuint)(bottom + {2 * ox}));"));
                         }
                     }
                 }
