@@ -356,15 +356,23 @@ internal static class GemmEmitter
 
     private static void EmitDotRowsForEachRow(SourceWriter w, VectorWidth v, int tile, int k, int n, bool accumulate)
     {
-        using (w.Block("for (int r = 0; r < rows; r++)"))
+        // Two rows of a per step: each b vector loaded then serves two dot products (8 accumulators for a tile of 4).
+        w.WriteLine("int r = 0;");
+        foreach (int aRows in new[] { 2, 1 })
         {
-            w.WriteLine(Invariant($"ref float ar = ref Unsafe.Add(ref a, r * {n});"));
-            w.WriteLine(Invariant($"ref float yr = ref Unsafe.Add(ref y, r * {k});"));
-            EmitDotRows(w, v, tile, n, accumulate);
+            using (w.Block(aRows == 2 ? "for (; r + 2 <= rows; r += 2)" : "for (; r < rows; r++)"))
+            {
+                for (int q = 0; q < aRows; q++)
+                {
+                    w.WriteLine(Invariant($"ref float ar{q} = ref Unsafe.Add(ref a, (r + {q}) * {n});"));
+                    w.WriteLine(Invariant($"ref float yr{q} = ref Unsafe.Add(ref y, (r + {q}) * {k});"));
+                }
+                EmitDotRows(w, v, tile, aRows, n, accumulate);
+            }
         }
     }
 
-    private static void EmitDotRows(SourceWriter w, VectorWidth v, int rows, int n, bool accumulate)
+    private static void EmitDotRows(SourceWriter w, VectorWidth v, int rows, int aRows, int n, bool accumulate)
     {
         int vectorEnd = n / v.Lanes * v.Lanes;
         for (int i = 0; i < rows; i++)
@@ -373,37 +381,53 @@ internal static class GemmEmitter
         }
         if (vectorEnd > 0)
         {
-            for (int i = 0; i < rows; i++)
+            for (int q = 0; q < aRows; q++)
             {
-                w.WriteLine(Invariant($"{v.T} acc{i} = {v.T}.Zero;"));
+                w.WriteLine(string.Join(", ", Enumerable.Range(0, rows).Select(i => Invariant($"acc{q}{i} = {v.T}.Zero"))).Insert(0, v.T + " ") + ";");
             }
             using (w.Block(Invariant($"for (int c = 0; c < {vectorEnd}; c += {v.Lanes})")))
             {
-                w.WriteLine(Invariant($"{v.T} av = {v.Type}.LoadUnsafe(ref ar, (nuint)c);"));
+                for (int q = 0; q < aRows; q++)
+                {
+                    w.WriteLine(Invariant($"{v.T} av{q} = {v.Type}.LoadUnsafe(ref ar{q}, (nuint)c);"));
+                }
                 for (int i = 0; i < rows; i++)
                 {
-                    w.WriteLine(Invariant($"acc{i} = {v.Type}.FusedMultiplyAdd(av, {v.Type}.LoadUnsafe(ref b{i}, (nuint)c), acc{i});"));
+                    w.WriteLine(Invariant($"{v.T} bv{i} = {v.Type}.LoadUnsafe(ref b{i}, (nuint)c);"));
+                    for (int q = 0; q < aRows; q++)
+                    {
+                        w.WriteLine(Invariant($"acc{q}{i} = {v.Type}.FusedMultiplyAdd(av{q}, bv{i}, acc{q}{i});"));
+                    }
                 }
             }
         }
-        for (int i = 0; i < rows; i++)
+        for (int q = 0; q < aRows; q++)
         {
-            w.WriteLine(Invariant($"float s{i} = {(vectorEnd > 0 ? $"{v.Type}.Sum(acc{i})" : "0f")};"));
+            for (int i = 0; i < rows; i++)
+            {
+                w.WriteLine(Invariant($"float s{q}{i} = {(vectorEnd > 0 ? Invariant($"{v.Type}.Sum(acc{q}{i})") : "0f")};"));
+            }
         }
         if (vectorEnd < n)
         {
             using (w.Block(Invariant($"for (int c = {vectorEnd}; c < {n}; c++)")))
             {
-                w.WriteLine("float ac = Unsafe.Add(ref ar, c);");
-                for (int i = 0; i < rows; i++)
+                for (int q = 0; q < aRows; q++)
                 {
-                    w.WriteLine(Invariant($"s{i} += ac * Unsafe.Add(ref b{i}, c);"));
+                    w.WriteLine(Invariant($"float ac{q} = Unsafe.Add(ref ar{q}, c);"));
+                    for (int i = 0; i < rows; i++)
+                    {
+                        w.WriteLine(Invariant($"s{q}{i} += ac{q} * Unsafe.Add(ref b{i}, c);"));
+                    }
                 }
             }
         }
-        for (int i = 0; i < rows; i++)
+        for (int q = 0; q < aRows; q++)
         {
-            w.WriteLine(Invariant($"Unsafe.Add(ref yr, i + {i}) {(accumulate ? "+=" : "=")} s{i};"));
+            for (int i = 0; i < rows; i++)
+            {
+                w.WriteLine(Invariant($"Unsafe.Add(ref yr{q}, i + {i}) {(accumulate ? "+=" : "=")} s{q}{i};"));
+            }
         }
     }
 
