@@ -56,8 +56,8 @@ public interface INetwork
     /// <summary>
     /// Threads that <see cref="TrainStep(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/> and batched
     /// <see cref="Forward(ReadOnlySpan{float}, Span{float}, int)"/> split a batch across (a shared <see cref="WorkerTeam"/>);
-    /// 1, the default, runs on the calling thread only. Batches too small to pay for the hand-off, and training steps of
-    /// networks with batch normalization (whose statistics couple the samples), stay on the calling thread. Results are
+    /// 1, the default, runs on the calling thread only; batches too small to pay for the hand-off stay there too. Batch
+    /// normalization still uses the statistics of the whole batch (the parts exchange their sums). Results are
     /// bit-identical from run to run for a given thread count; inference outputs do not depend on it at all.
     /// </summary>
     int Threads

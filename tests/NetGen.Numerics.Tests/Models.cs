@@ -108,3 +108,6 @@ public partial class ParallelMultiLabelNet { }
 
 [Network, Input(128), Dense(128), BatchNorm(Activation = Activation.ReLU), Dense(4), Loss(LossKind.MeanSquaredError)]
 public partial class ParallelBatchNormNet { }
+
+[Network, Input(3, 16, 16), Conv2D(8, 3, Padding = 1, Bias = false), BatchNorm(Momentum = 0.2f, Activation = Activation.ReLU), MaxPool2D(2), Conv2D(8, 3, Padding = 1), BatchNorm(Activation = Activation.Tanh), GlobalAvgPool, Dense(5), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class ParallelConvBatchNormNet { }

@@ -75,21 +75,58 @@ public sealed class ParallelTests
         Assert.True(Train().AsSpan().SequenceEqual(Train()), name);
     }
 
-    [Fact]
-    public void Batch_norm_training_stays_on_one_thread_and_inference_splits()
+    public static IEnumerable<object[]> BatchNormModels()
     {
-        INetwork serial = new ParallelBatchNormNet(), split = new ParallelBatchNormNet { Threads = 2 };
-        var (inputs, targets) = GradientCase.Data(serial, 200, seed: 7);
-        for (int step = 0; step < 3; step++)
+        yield return new object[] { "dense", (Func<INetwork>)(() => new ParallelBatchNormNet()), 200 };
+        yield return new object[] { "conv", (Func<INetwork>)(() => new ParallelConvBatchNormNet()), 37 };
+    }
+
+    [Theory]
+    [MemberData(nameof(BatchNormModels))]
+    public void Batch_norm_statistics_are_those_of_the_whole_split_batch(string name, Func<INetwork> create, int batch)
+    {
+        foreach (int threads in new[] { 2, 3 })
         {
-            Assert.Equal(serial.TrainStep(inputs, targets, 200), split.TrainStep(inputs, targets, 200));
-            Assert.Equal(serial.Gradients, split.Gradients);
+            INetwork serial = create(), split = create();
+            split.Threads = threads;
+            var (inputs, targets) = GradientCase.Data(serial, batch, seed: 7);
+            var serialInputGradients = new float[inputs.Length];
+            var splitInputGradients = new float[inputs.Length];
+            for (int step = 0; step < 3; step++)
+            {
+                float serialLoss = serial.TrainStep(inputs, targets, batch, serialInputGradients);
+                float splitLoss = split.TrainStep(inputs, targets, batch, splitInputGradients);
+                Assert.True(Math.Abs(serialLoss - splitLoss) <= 1e-6 * Math.Abs(serialLoss), $"{name}, {threads} threads, step {step}: loss {splitLoss} vs {serialLoss}");
+                AssertClose(serial.Gradients, split.Gradients, 1e-5, $"{name}, {threads} threads, step {step}: weight gradients");
+                AssertClose(serialInputGradients, splitInputGradients, 1e-5, $"{name}, {threads} threads, step {step}: input gradients");
+                // The running statistics moved once per step, by the whole batch's mean and variance.
+                AssertClose(serial.Buffers, split.Buffers, 1e-6, $"{name}, {threads} threads, step {step}: running statistics");
+            }
+            var serialOutputs = new float[batch * serial.OutputSize];
+            var splitOutputs = new float[batch * serial.OutputSize];
+            serial.Forward(inputs, serialOutputs, batch);
+            split.Forward(inputs, splitOutputs, batch);
+            AssertClose(serialOutputs, splitOutputs, 1e-5, $"{name}, {threads} threads: inference outputs");
         }
-        var serialOutputs = new float[200 * 4];
-        var splitOutputs = new float[200 * 4];
-        serial.Forward(inputs, serialOutputs, 200);
-        split.Forward(inputs, splitOutputs, 200);
-        Assert.Equal(serialOutputs, splitOutputs);
+    }
+
+    [Fact]
+    public void Split_batch_norm_training_is_bit_identical_from_run_to_run()
+    {
+        float[] Train()
+        {
+            var model = new ParallelConvBatchNormNet { Threads = 2 };
+            var (inputs, targets) = GradientCase.Data(model, 37, seed: 12);
+            var optimizer = new Adam(1e-2f);
+            for (int step = 0; step < 4; step++)
+            {
+                model.TrainStep(inputs, targets, 37);
+                optimizer.Step(model.Parameters, model.Gradients);
+            }
+            return [.. model.Parameters, .. model.Buffers];
+        }
+
+        Assert.True(Train().AsSpan().SequenceEqual(Train()));
     }
 
     [Fact]

@@ -46,6 +46,10 @@ internal static class NetworkEmitter
             {
                 ResidualEmitter.EmitHelpers(w);
             }
+            if (HasNorm(plan))
+            {
+                RegularizationEmitter.EmitCombineParts(w);
+            }
             EmitDescription(w, plan);
             w.WriteLine("int global::NetGen.INetwork.InputSize => InputSize;");
             w.WriteLine("int global::NetGen.INetwork.OutputSize => OutputSize;");
@@ -115,6 +119,11 @@ internal static class NetworkEmitter
         w.WriteLine(Invariant($"private const int ScratchSize = {plan.ScratchSize};"));
         w.WriteLine("// Floats of batch-norm statistics after the scratch: each layer's batch mean and inverse standard deviation.");
         w.WriteLine(Invariant($"private const int StatsSize = {plan.StatsSize};"));
+        if (HasNorm(plan))
+        {
+            w.WriteLine("// Doubles per part in normSums: each batch-norm layer's sums (4 per channel) when a training batch is split.");
+            w.WriteLine(Invariant($"private const int NormSlots = {2 * plan.StatsSize};"));
+        }
         w.WriteLine();
     }
 
@@ -155,6 +164,10 @@ internal static class NetworkEmitter
         }
         w.WriteLine("private float[][] _partGradients = Array.Empty<float[]>();");
         w.WriteLine("private double[] _partLosses = Array.Empty<double>();");
+        if (HasNorm(plan))
+        {
+            w.WriteLine("private double[] _normSums = Array.Empty<double>(); // batch-norm sums of a split batch's parts");
+        }
         w.WriteLine("private int _capacity;");
         w.WriteLine("private int _threads = 1;");
         w.WriteLine();
@@ -287,7 +300,7 @@ internal static class NetworkEmitter
         {
             w.WriteLine("// With logits, the output layer skips its sigmoid (training and loss evaluation use the fused sigmoid cross-entropy).");
         }
-        using (w.Block("private static void RunForward(ref float p, ref float buffers, ref float input, ref float ws, int batch, int first, bool training, bool updateStatistics, ulong noise" + (logits ? ", bool logits" : "") + ")"))
+        using (w.Block("private static void RunForward(ref float p, ref float buffers, ref float input, ref float ws, int batch, int first, bool training, bool updateStatistics, ulong noise" + (logits ? ", bool logits" : "") + (HasNorm(plan) ? ", in global::NetGen.TeamTask team, double[]? normSums" : "") + ")"))
         {
             w.WriteLine("ref float scratch = ref Unsafe.Add(ref ws, batch * WorkspacePerSample);");
             w.WriteLine("ref float stats = ref Unsafe.Add(ref scratch, ScratchSize);");
@@ -314,7 +327,7 @@ internal static class NetworkEmitter
                         w.WriteLine(Invariant($"{layer.Name}Forward({source}, {result}, batch, first, training, noise);"));
                         break;
                     case LayerKind.BatchNorm:
-                        w.WriteLine(Invariant($"{layer.Name}Forward({source}, {Parameter("p", layer.WeightOffset)}, {Parameter("p", layer.BiasOffset)}, {Parameter("buffers", layer.Norm!.BufferOffset)}, {Parameter("stats", layer.Norm.StatsOffset)}, {result}, batch, training, updateStatistics);"));
+                        w.WriteLine(Invariant($"{layer.Name}Forward({source}, {Parameter("p", layer.WeightOffset)}, {Parameter("p", layer.BiasOffset)}, {Parameter("buffers", layer.Norm!.BufferOffset)}, {Parameter("stats", layer.Norm.StatsOffset)}, {result}, batch, training, updateStatistics, in team, normSums);"));
                         break;
                     case LayerKind.ResidualEnd:
                         ResidualEmitter.EmitForwardCall(w, layer, source, ShortcutSource(layer), result, Parameter("p", layer.WeightOffset));
@@ -325,6 +338,9 @@ internal static class NetworkEmitter
         w.WriteLine();
     }
 
+    /// <summary>Whether the network has batch normalization, whose training statistics couple the parts of a split batch.</summary>
+    public static bool HasNorm(NetworkPlan plan) => plan.Layers.Any(l => l.Kind == LayerKind.BatchNorm);
+
     private static string ShortcutSource(LayerPlan end) =>
         end.Residual!.ShortcutOffset < 0 ? "ref input" : Workspace("ws", end.Residual.ShortcutOffset);
 
@@ -333,7 +349,7 @@ internal static class NetworkEmitter
         w.WriteLine("// The backward pass, last layer first. On entry dA holds d(loss)/d(network output); dA and dB alternate as the");
         w.WriteLine("// gradient flows down (dC holds a residual shortcut's gradient until its block's start), and each layer");
         w.WriteLine("// overwrites its slice of the gradients.");
-        using (w.Block("private static void RunBackward(ref float p, ref float g, ref float input, ref float ws, ref float dA, ref float dB, ref float dC, ref float inputGradient, bool wantInputGradient, int batch, int first, ulong noise)"))
+        using (w.Block("private static void RunBackward(ref float p, ref float g, ref float input, ref float ws, ref float dA, ref float dB, ref float dC, ref float inputGradient, bool wantInputGradient, int batch, int first, ulong noise" + (HasNorm(plan) ? ", in global::NetGen.TeamTask team, double[]? normSums" : "") + ")"))
         {
             w.WriteLine("ref float scratch = ref Unsafe.Add(ref ws, batch * WorkspacePerSample);");
             w.WriteLine("ref float stats = ref Unsafe.Add(ref scratch, ScratchSize);");
@@ -391,7 +407,7 @@ internal static class NetworkEmitter
                         w.WriteLine(Invariant($"{guard}{layer.Name}Backward(ref {current}, {inputGradient}, batch, first, noise);"));
                         break;
                     case LayerKind.BatchNorm:
-                        w.WriteLine(Invariant($"{layer.Name}Backward({source}, {Parameter("p", layer.WeightOffset)}, {Parameter("stats", layer.Norm!.StatsOffset)}, ref {current}, {Parameter("g", layer.WeightOffset)}, {Parameter("g", layer.BiasOffset)}, {inputGradient}, batch, {(isFirst ? "wantInputGradient" : "true")});"));
+                        w.WriteLine(Invariant($"{layer.Name}Backward({source}, {Parameter("p", layer.WeightOffset)}, {Parameter("stats", layer.Norm!.StatsOffset)}, ref {current}, {Parameter("g", layer.WeightOffset)}, {Parameter("g", layer.BiasOffset)}, {inputGradient}, batch, {(isFirst ? "wantInputGradient" : "true")}, in team, normSums);"));
                         break;
                     case LayerKind.ResidualEnd:
                         ResidualEmitter.EmitBackwardCalls(w, layer, ShortcutSource(layer), current, Parameter("p", layer.WeightOffset), Parameter("g", layer.WeightOffset));

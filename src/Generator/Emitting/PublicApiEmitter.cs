@@ -13,6 +13,10 @@ internal static class PublicApiEmitter
         string forwardLogits = logits ? ", logits: false" : "";
         string trainLogits = logits ? ", logits: true" : "";
         LayerPlan output = NetworkEmitter.OutputLayer(plan);
+        bool hasNorm = NetworkEmitter.HasNorm(plan);
+        // Batch-norm networks pass their passes the part of the batch they run (the whole batch, outside a split) and the
+        // shared sums of a split batch's statistics.
+        string single = hasNorm ? ", global::NetGen.TeamTask.Single(batch), null" : "";
 
         w.WriteLine("/// <summary>Runs inference on one sample. Thread-safe; allocation-free after a thread's first call.</summary>");
         w.WriteLine("/// <param name=\"input\">The sample, <see cref=\"InputSize\"/> floats.</param>");
@@ -26,7 +30,7 @@ internal static class PublicApiEmitter
             w.WriteLine("CheckBatch(inputs, batchSize);");
             w.WriteLine("if (outputs.Length != batchSize * OutputSize)");
             w.WriteLine("    throw new ArgumentException($\"outputs holds {outputs.Length} floats; {batchSize} samples of {OutputSize} outputs need {batchSize * OutputSize}.\", nameof(outputs));");
-            w.WriteLine("int parts = PartsFor(batchSize, training: false);");
+            w.WriteLine("int parts = PartsFor(batchSize);");
             using (w.Block("if (parts > 1)"))
             {
                 w.WriteLine("global::NetGen.WorkerTeam.Shared(_threads).Run(this, parts, new global::NetGen.TeamCall(JobForward, batchSize, 0), inputs, default, outputs, default);");
@@ -34,7 +38,7 @@ internal static class PublicApiEmitter
             }
             w.WriteLine("ref float ws = ref InferenceWorkspace(batchSize);");
             w.WriteLine("int batch = batchSize;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, first: 0, training: false, updateStatistics: false, noise: 0{forwardLogits});"));
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, first: 0, training: false, updateStatistics: false, noise: 0{forwardLogits}{single});"));
             w.WriteLine(Invariant($"MemoryMarshal.CreateReadOnlySpan({NetworkRegion(output)}, batch * OutputSize).CopyTo(outputs);"));
         }
         w.WriteLine();
@@ -76,7 +80,7 @@ internal static class PublicApiEmitter
             w.WriteLine("    throw new ArgumentException($\"activations holds {activations.Length} floats; the network's layer outputs take {ActivationCount}.\", nameof(activations));");
             w.WriteLine("ref float ws = ref InferenceWorkspace(1);");
             w.WriteLine("const int batch = 1;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(input), ref ws, batch, first: 0, training: false, updateStatistics: false, noise: 0{forwardLogits});"));
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(input), ref ws, batch, first: 0, training: false, updateStatistics: false, noise: 0{forwardLogits}{single});"));
             w.WriteLine("MemoryMarshal.CreateReadOnlySpan(ref ws, ActivationCount).CopyTo(activations);");
         }
         w.WriteLine();
@@ -88,7 +92,7 @@ internal static class PublicApiEmitter
             w.WriteLine("CheckTargets(targets, batchSize);");
             w.WriteLine("ref float ws = ref InferenceWorkspace(batchSize);");
             w.WriteLine("int batch = batchSize;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, first: 0, training: false, updateStatistics: false, noise: 0{trainLogits});"));
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, first: 0, training: false, updateStatistics: false, noise: 0{trainLogits}{single});"));
             w.WriteLine(Invariant($"return MeanLoss(LossSum({NetworkRegion(output)}, targets, 0, batch, batch, ref Unsafe.NullRef<float>(), gradient: false), batch);"));
         }
         w.WriteLine();
@@ -104,7 +108,7 @@ internal static class PublicApiEmitter
             w.WriteLine("CheckTrainingBatch(batchSize);");
             w.WriteLine("ref float ws = ref InferenceWorkspace(batchSize);");
             w.WriteLine("int batch = batchSize;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, first: 0, training: true, updateStatistics: false, NextNoise(){trainLogits});"));
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, first: 0, training: true, updateStatistics: false, NextNoise(){trainLogits}{single});"));
             w.WriteLine(Invariant($"return MeanLoss(LossSum({NetworkRegion(output)}, targets, 0, batch, batch, ref Unsafe.NullRef<float>(), gradient: false), batch);"));
         }
         w.WriteLine();
@@ -121,13 +125,13 @@ internal static class PublicApiEmitter
             w.WriteLine("if (wantInputGradient && inputGradients.Length != batchSize * InputSize)");
             w.WriteLine("    throw new ArgumentException($\"inputGradients holds {inputGradients.Length} floats; {batchSize} samples of {InputSize} inputs need {batchSize * InputSize} (or pass an empty span).\", nameof(inputGradients));");
             w.WriteLine("CheckTrainingBatch(batchSize);");
-            w.WriteLine("int parts = PartsFor(batchSize, training: true);");
+            w.WriteLine("int parts = PartsFor(batchSize);");
             w.WriteLine("EnsureCapacity((batchSize + parts - 1) / parts, parts);");
             w.WriteLine("ulong noise = NextNoise();");
             w.WriteLine("double loss = 0;");
             using (w.Block("if (parts == 1)"))
             {
-                w.WriteLine("loss = TrainPart(0, ref MemoryMarshal.GetReference(inputs), targets, ref MemoryMarshal.GetReference(inputGradients), wantInputGradient, 0, batchSize, batchSize, noise);");
+                w.WriteLine(Invariant($"loss = TrainPart(0, ref MemoryMarshal.GetReference(inputs), targets, ref MemoryMarshal.GetReference(inputGradients), wantInputGradient, 0, batchSize, batchSize, noise{(hasNorm ? ", global::NetGen.TeamTask.Single(batchSize)" : "")});"));
             }
             using (w.Block("else"))
             {
@@ -141,7 +145,7 @@ internal static class PublicApiEmitter
 
         w.WriteLine("// One part of a training step: forward, loss and backward on samples [first, first + count) of a batch of");
         w.WriteLine("// `batch`, with the part's own buffers. Returns the part's summed loss.");
-        using (w.Block("private double TrainPart(int part, ref float inputs, ReadOnlySpan<float> targets, ref float inputGradients, bool wantInputGradient, int first, int count, int batch, ulong noise)"))
+        using (w.Block("private double TrainPart(int part, ref float inputs, ReadOnlySpan<float> targets, ref float inputGradients, bool wantInputGradient, int first, int count, int batch, ulong noise" + (hasNorm ? ", in global::NetGen.TeamTask team" : "") + ")"))
         {
             w.WriteLine("ref float p = ref MemoryMarshal.GetArrayDataReference(Parameters);");
             w.WriteLine("ref float input = ref Unsafe.Add(ref inputs, first * InputSize);");
@@ -149,10 +153,10 @@ internal static class PublicApiEmitter
             w.WriteLine("ref float dA = ref MemoryMarshal.GetArrayDataReference(_deltasA[part]);");
             w.WriteLine("ref float g = ref MemoryMarshal.GetArrayDataReference(part == 0 ? Gradients : _partGradients[part - 1]);");
             w.WriteLine("ref float inputGradient = ref wantInputGradient ? ref Unsafe.Add(ref inputGradients, first * InputSize) : ref Unsafe.NullRef<float>();");
-            w.WriteLine(Invariant($"RunForward(ref p, ref MemoryMarshal.GetArrayDataReference(Buffers), ref input, ref ws, count, first, training: true, updateStatistics: true, noise{trainLogits});"));
+            w.WriteLine(Invariant($"RunForward(ref p, ref MemoryMarshal.GetArrayDataReference(Buffers), ref input, ref ws, count, first, training: true, updateStatistics: true, noise{trainLogits}{(hasNorm ? ", in team, _normSums" : "")});"));
             w.WriteLine(Invariant($"double loss = LossSum({NetworkRegion(output, "count")}, targets, first, count, batch, ref dA, gradient: true);"));
             w.WriteLine("RunBackward(ref p, ref g, ref input, ref ws, ref dA, ref MemoryMarshal.GetArrayDataReference(_deltasB[part]),");
-            w.WriteLine(Invariant($"    {(hasResidual ? "ref MemoryMarshal.GetArrayDataReference(_deltasC[part])" : "ref Unsafe.NullRef<float>()")}, ref inputGradient, wantInputGradient, count, first, noise);"));
+            w.WriteLine(Invariant($"    {(hasResidual ? "ref MemoryMarshal.GetArrayDataReference(_deltasC[part])" : "ref Unsafe.NullRef<float>()")}, ref inputGradient, wantInputGradient, count, first, noise{(hasNorm ? ", in team, _normSums" : "")});"));
             w.WriteLine("return loss;");
         }
         w.WriteLine();
@@ -173,6 +177,10 @@ internal static class PublicApiEmitter
             }
             w.WriteLine("_partGradients = NewBuffers(parts - 1, ParameterCount);");
             w.WriteLine("_partLosses = new double[parts];");
+            if (hasNorm)
+            {
+                w.WriteLine("_normSums = new double[parts * NormSlots];");
+            }
             w.WriteLine("_capacity = samples;");
         }
         w.WriteLine();
@@ -227,7 +235,7 @@ internal static class PublicApiEmitter
     /// <summary>Threads, the split of a batch into parts, and the part a worker thread runs.</summary>
     private static void EmitParallelism(SourceWriter w, NetworkPlan plan, LayerPlan output, string forwardLogits)
     {
-        bool hasNorm = plan.Layers.Any(l => l.Kind == LayerKind.BatchNorm);
+        bool hasNorm = NetworkEmitter.HasNorm(plan);
         w.WriteLine("/// <summary>");
         w.WriteLine("/// Threads that a training step or a batched Forward splits its batch across: contiguous parts of nearly equal size,");
         w.WriteLine("/// one per thread of a shared <see cref=\"global::NetGen.WorkerTeam\"/>. 1 (the default) runs on the calling thread only. Results");
@@ -250,11 +258,7 @@ internal static class PublicApiEmitter
         w.WriteLine("private const long MinimumParallelFlops = 2_000_000;");
         w.WriteLine("private const int JobForward = 0, JobTrainStep = 1;");
         w.WriteLine();
-        if (hasNorm)
-        {
-            w.WriteLine("// Training steps stay on one thread: batch normalization's statistics couple every sample of the batch.");
-        }
-        w.WriteLine(Invariant($"private int PartsFor(int batchSize, bool training) => _threads == 1 || {(hasNorm ? "training || " : "")}batchSize * ForwardFlopsPerSample < MinimumParallelFlops ? 1 : Math.Min(_threads, batchSize);"));
+        w.WriteLine("private int PartsFor(int batchSize) => _threads == 1 || batchSize * ForwardFlopsPerSample < MinimumParallelFlops ? 1 : Math.Min(_threads, batchSize);");
         w.WriteLine();
         w.WriteLine("// The part of a split Forward or TrainStep that one thread of the team runs.");
         using (w.Block("void global::NetGen.ITeamWork.Execute(in global::NetGen.TeamTask task)"))
@@ -263,13 +267,13 @@ internal static class PublicApiEmitter
             using (w.Block("if (task.Call.Job == JobForward)"))
             {
                 w.WriteLine("ref float ws = ref InferenceWorkspace(count);");
-                w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref Unsafe.Add(ref task.Inputs, first * InputSize), ref ws, count, first, training: false, updateStatistics: false, noise: 0{forwardLogits});"));
+                w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref Unsafe.Add(ref task.Inputs, first * InputSize), ref ws, count, first, training: false, updateStatistics: false, noise: 0{forwardLogits}{(hasNorm ? ", global::NetGen.TeamTask.Single(count), null" : "")});"));
                 w.WriteLine(Invariant($"MemoryMarshal.CreateReadOnlySpan({NetworkRegion(output, "count")}, count * OutputSize).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref task.Outputs, first * OutputSize), count * OutputSize));"));
                 w.WriteLine("return;");
             }
             w.WriteLine("ReadOnlySpan<float> targets = MemoryMarshal.CreateReadOnlySpan(ref task.Targets, batch * TargetSize);");
             w.WriteLine("bool wantInputGradient = !Unsafe.IsNullRef(ref task.InputGradients);");
-            w.WriteLine("_partLosses[task.Part] = TrainPart(task.Part, ref task.Inputs, targets, ref task.InputGradients, wantInputGradient, first, count, batch, task.Call.Key);");
+            w.WriteLine(Invariant($"_partLosses[task.Part] = TrainPart(task.Part, ref task.Inputs, targets, ref task.InputGradients, wantInputGradient, first, count, batch, task.Call.Key{(hasNorm ? ", in task" : "")});"));
             w.WriteLine("// Past the barrier every part's gradients are complete; each part then sums one slice of the parameters (cut at");
             w.WriteLine("// multiples of 16 floats, whole vectors) over all parts, always in part order.");
             w.WriteLine("task.Synchronize();");

@@ -61,61 +61,106 @@ internal static class RegularizationEmitter
     public static void EmitBatchNorm(SourceWriter w, LayerPlan layer)
     {
         NormPlan norm = layer.Norm!;
-        int c = norm.Channels, plane = norm.Plane, stride = c * plane;
+        int c = norm.Channels, plane = norm.Plane;
+        int slots = 2 * norm.StatsOffset; // this layer's 4 x channels sums per part in normSums (see NormSlots)
         string m = ActivationEmitter.Literal(norm.Momentum), eps = ActivationEmitter.Literal(norm.Epsilon);
         string activation = ActivationEmitter.Describe(layer.Activation, layer.Alpha);
         w.WriteLine(LayerEmitter.Header(layer));
         w.WriteLine(Invariant($"// y = {activation}(gamma[c] (x - mean[c]) / sqrt(var[c] + {Planner.Format(norm.Epsilon)}) + beta[c]) over {c} channel(s) of {plane} value(s) per sample."));
-        w.WriteLine("// Training: mean and (biased) variance of the batch, kept in stats for backward; running statistics move by momentum");
-        w.WriteLine(Invariant($"// {Planner.Format(norm.Momentum)} towards them (unbiased variance, as PyTorch). Inference: the running statistics."));
-        using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float x, ref float gamma, ref float beta, ref float running, ref float stats, ref float y, int batch, bool training, bool updateStatistics)")))
+        w.WriteLine("// Training: mean and (biased) variance of the whole batch, kept in stats for backward; running statistics move by");
+        w.WriteLine(Invariant($"// momentum {Planner.Format(norm.Momentum)} towards them (unbiased variance, as PyTorch). Inference: the running statistics."));
+        w.WriteLine("// A batch split across threads (team.Parts > 1): each part sums its own samples, publishes the sums in normSums,");
+        w.WriteLine("// and after a barrier every part adds all parts' sums in part order, so all parts use the same statistics.");
+        using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float x, ref float gamma, ref float beta, ref float running, ref float stats, ref float y, int batch, bool training, bool updateStatistics, in global::NetGen.TeamTask team, double[]? normSums)")))
         {
-            w.WriteLine(Invariant($"int count = batch * {plane};"));
-            using (w.Block(Invariant($"for (int c = 0; c < {c}; c++)")))
+            using (w.Block("if (training)"))
             {
-                w.WriteLine("float mean, invStd;");
-                using (w.Block("if (training)"))
+                w.WriteLine(Invariant($"int total = team.Call.Batch * {plane};"));
+                w.WriteLine(Invariant($"Span<double> sums = stackalloc double[{c}];"));
+                using (w.Block(Invariant($"for (int c = 0; c < {c}; c++)")))
                 {
                     w.WriteLine("double sum = 0;");
                     EmitChannelLoop(w, c, plane, "sum += Unsafe.Add(ref x, at);");
-                    w.WriteLine("mean = (float)(sum / count);");
+                    w.WriteLine("sums[c] = sum;");
+                }
+                w.WriteLine(Invariant($"CombineParts(sums, in team, normSums, {slots});"));
+                using (w.Block(Invariant($"for (int c = 0; c < {c}; c++)")))
+                {
+                    w.WriteLine("float mean = (float)(sums[c] / total);");
+                    w.WriteLine("Unsafe.Add(ref stats, c) = mean;");
                     w.WriteLine("double squares = 0;");
                     EmitChannelLoop(w, c, plane, "float d = Unsafe.Add(ref x, at) - mean; squares += d * d;");
-                    w.WriteLine("float variance = (float)(squares / count);");
-                    w.WriteLine(Invariant($"invStd = 1f / MathF.Sqrt(variance + {eps});"));
-                    w.WriteLine("Unsafe.Add(ref stats, c) = mean;");
-                    w.WriteLine(Invariant($"Unsafe.Add(ref stats, {c} + c) = invStd;"));
-                    using (w.Block("if (updateStatistics)"))
+                    w.WriteLine("sums[c] = squares;");
+                }
+                w.WriteLine(Invariant($"CombineParts(sums, in team, normSums, {slots + c});"));
+                using (w.Block(Invariant($"for (int c = 0; c < {c}; c++)")))
+                {
+                    w.WriteLine("float mean = Unsafe.Add(ref stats, c);");
+                    w.WriteLine("float variance = (float)(sums[c] / total);");
+                    w.WriteLine(Invariant($"Unsafe.Add(ref stats, {c} + c) = 1f / MathF.Sqrt(variance + {eps});"));
+                    w.WriteLine("// Part 0 alone moves the running statistics (the other parts computed the same values).");
+                    using (w.Block("if (updateStatistics && team.Part == 0)"))
                     {
                         w.WriteLine(Invariant($"Unsafe.Add(ref running, c) = (1f - {m}) * Unsafe.Add(ref running, c) + {m} * mean;"));
-                        w.WriteLine(Invariant($"Unsafe.Add(ref running, {c} + c) = (1f - {m}) * Unsafe.Add(ref running, {c} + c) + {m} * variance * count / (count - 1);"));
+                        w.WriteLine(Invariant($"Unsafe.Add(ref running, {c} + c) = (1f - {m}) * Unsafe.Add(ref running, {c} + c) + {m} * variance * total / (total - 1);"));
                     }
                 }
-                using (w.Block("else"))
-                {
-                    w.WriteLine("mean = Unsafe.Add(ref running, c);");
-                    w.WriteLine(Invariant($"invStd = 1f / MathF.Sqrt(Unsafe.Add(ref running, {c} + c) + {eps});"));
-                }
+            }
+            using (w.Block(Invariant($"for (int c = 0; c < {c}; c++)")))
+            {
+                w.WriteLine(Invariant($"float mean = training ? Unsafe.Add(ref stats, c) : Unsafe.Add(ref running, c);"));
+                w.WriteLine(Invariant($"float invStd = training ? Unsafe.Add(ref stats, {c} + c) : 1f / MathF.Sqrt(Unsafe.Add(ref running, {c} + c) + {eps});"));
                 w.WriteLine("float scale = Unsafe.Add(ref gamma, c) * invStd, shift = Unsafe.Add(ref beta, c) - mean * scale;");
                 EmitChannelLoop(w, c, plane, Invariant($"float v = Unsafe.Add(ref x, at) * scale + shift; Unsafe.Add(ref y, at) = {ActivationEmitter.Scalar(layer.Activation, layer.Alpha, "v")};"));
             }
         }
         w.WriteLine();
-        w.WriteLine("// With xhat = (x - mean) invStd over the batch's count values of a channel:");
-        w.WriteLine("// dbeta = sum dz, dgamma = sum dz xhat, dx = gamma invStd / count (count dz - dbeta - xhat dgamma).");
-        using (w.Block(Invariant($"private static void {layer.Name}Backward(ref float x, ref float gamma, ref float stats, ref float dz, ref float dgamma, ref float dbeta, ref float dx, int batch, bool wantInputGradient)")))
+        w.WriteLine("// With xhat = (x - mean) invStd over the whole batch's N values of a channel:");
+        w.WriteLine("// dbeta = sum dz, dgamma = sum dz xhat, dx = gamma invStd / N (N dz - dbeta - xhat dgamma). With a split batch the");
+        w.WriteLine("// sums are combined across parts as in forward; part 0 reports dgamma and dbeta, the other parts zeros, since the");
+        w.WriteLine("// parts' gradients are added afterwards.");
+        using (w.Block(Invariant($"private static void {layer.Name}Backward(ref float x, ref float gamma, ref float stats, ref float dz, ref float dgamma, ref float dbeta, ref float dx, int batch, bool wantInputGradient, in global::NetGen.TeamTask team, double[]? normSums)")))
         {
-            w.WriteLine(Invariant($"int count = batch * {plane};"));
+            w.WriteLine(Invariant($"int total = team.Call.Batch * {plane};"));
+            w.WriteLine(Invariant($"Span<double> sums = stackalloc double[{2 * c}]; // sum dz, then sum dz xhat"));
             using (w.Block(Invariant($"for (int c = 0; c < {c}; c++)")))
             {
                 w.WriteLine(Invariant($"float mean = Unsafe.Add(ref stats, c), invStd = Unsafe.Add(ref stats, {c} + c);"));
                 w.WriteLine("double sumDz = 0, sumDzXhat = 0;");
                 EmitChannelLoop(w, c, plane, "float g = Unsafe.Add(ref dz, at); sumDz += g; sumDzXhat += g * (Unsafe.Add(ref x, at) - mean) * invStd;");
-                w.WriteLine("Unsafe.Add(ref dbeta, c) = (float)sumDz;");
-                w.WriteLine("Unsafe.Add(ref dgamma, c) = (float)sumDzXhat;");
+                w.WriteLine("sums[c] = sumDz;");
+                w.WriteLine(Invariant($"sums[{c} + c] = sumDzXhat;"));
+            }
+            w.WriteLine(Invariant($"CombineParts(sums, in team, normSums, {slots + 2 * c});"));
+            using (w.Block(Invariant($"for (int c = 0; c < {c}; c++)")))
+            {
+                w.WriteLine(Invariant($"float mean = Unsafe.Add(ref stats, c), invStd = Unsafe.Add(ref stats, {c} + c);"));
+                w.WriteLine(Invariant($"float b = (float)sums[c], a = (float)sums[{c} + c];"));
+                w.WriteLine("Unsafe.Add(ref dbeta, c) = team.Part == 0 ? b : 0f;");
+                w.WriteLine("Unsafe.Add(ref dgamma, c) = team.Part == 0 ? a : 0f;");
                 w.WriteLine("if (!wantInputGradient) continue;");
-                w.WriteLine("float k = Unsafe.Add(ref gamma, c) * invStd / count, b = (float)sumDz, a = (float)sumDzXhat;");
-                EmitChannelLoop(w, c, plane, "Unsafe.Add(ref dx, at) = k * (count * Unsafe.Add(ref dz, at) - b - (Unsafe.Add(ref x, at) - mean) * invStd * a);");
+                w.WriteLine("float k = Unsafe.Add(ref gamma, c) * invStd / total;");
+                EmitChannelLoop(w, c, plane, "Unsafe.Add(ref dx, at) = k * (total * Unsafe.Add(ref dz, at) - b - (Unsafe.Add(ref x, at) - mean) * invStd * a);");
+            }
+        }
+        w.WriteLine();
+    }
+
+    /// <summary>The helper that adds the parts' batch-norm sums, emitted once per network with batch normalization.</summary>
+    public static void EmitCombineParts(SourceWriter w)
+    {
+        w.WriteLine("// Replaces each part's sums with the sums over all parts, added in part order: every part publishes its sums in");
+        w.WriteLine("// its row of normSums (at the layer's slot), waits for the others, then reads all rows.");
+        using (w.Block("private static void CombineParts(Span<double> sums, in global::NetGen.TeamTask team, double[]? normSums, int slot)"))
+        {
+            w.WriteLine("if (team.Parts == 1) return;");
+            w.WriteLine("sums.CopyTo(normSums.AsSpan(team.Part * NormSlots + slot, sums.Length));");
+            w.WriteLine("team.Synchronize();");
+            using (w.Block("for (int i = 0; i < sums.Length; i++)"))
+            {
+                w.WriteLine("double total = 0;");
+                w.WriteLine("for (int k = 0; k < team.Parts; k++) total += normSums![k * NormSlots + slot + i];");
+                w.WriteLine("sums[i] = total;");
             }
         }
         w.WriteLine();

@@ -36,6 +36,9 @@ public readonly struct TeamTask
         _inputGradients = inputGradients;
     }
 
+    /// <summary>The whole of a batch of <paramref name="batch"/> samples as the only part, on the calling thread (no team).</summary>
+    public static TeamTask Single(int batch) => new(null!, 0, 1, new TeamCall(0, batch, 0), 0, 0, 0, 0);
+
     /// <summary>This part's index, 0 to <see cref="Parts"/> - 1; part 0 runs on the calling thread.</summary>
     public int Part { get; }
 
@@ -63,8 +66,14 @@ public readonly struct TeamTask
     /// <summary>The first float of the call's input gradients (a null reference when the call has none).</summary>
     public unsafe ref float InputGradients => ref Unsafe.AsRef<float>((void*)_inputGradients);
 
-    /// <summary>Waits until every part of the call has reached this point (a barrier).</summary>
-    public void Synchronize() => _team.Synchronize();
+    /// <summary>Waits until every part of the call has reached this point (a barrier); nothing to wait for with one part.</summary>
+    public void Synchronize()
+    {
+        if (Parts > 1)
+        {
+            _team.Synchronize();
+        }
+    }
 
     internal TeamTask ForPart(int part) => new(_team, part, Parts, Call, _inputs, _targets, _outputs, _inputGradients);
 }
