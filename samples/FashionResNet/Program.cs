@@ -33,12 +33,15 @@ static int Run(TrainingSettings settings, int shift)
     model.Threads = settings.Threads;
     var options = new TrainerOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize, Seed = settings.Seed };
     long stepsPerEpoch = options.StepsPerEpoch(train.Count);
+    // One epoch of warm-up, or half of a one-epoch run, so that the cosine always has steps left to decay over.
+    long warmup = settings.Epochs > 1 ? stepsPerEpoch : Math.Max(1, stepsPerEpoch / 2);
+    long decay = Math.Max(1, settings.Epochs * stepsPerEpoch - warmup);
     options = options with
     {
         // Random shifts and mirror images: clothes stay clothes when moved a little or flipped left to right.
         Augmentation = shift > 0 ? new ImageAugmentation(1, 28, 28, maxShift: shift, horizontalFlip: true) : null,
         LearningRateSchedule = new LinearWarmupSchedule(
-            new CosineAnnealingSchedule(settings.LearningRate, period: (settings.Epochs - 1) * stepsPerEpoch), warmupSteps: stepsPerEpoch),
+            new CosineAnnealingSchedule(settings.LearningRate, period: decay), warmupSteps: warmup),
     };
     EpochConsole.Fit(model, new AdamW(settings.LearningRate, weightDecay: 1e-4f), train, test, options);
 
