@@ -111,3 +111,7 @@ public partial class ParallelBatchNormNet { }
 
 [Network, Input(3, 16, 16), Conv2D(8, 3, Padding = 1, Bias = false), BatchNorm(Momentum = 0.2f, Activation = Activation.ReLU), MaxPool2D(2), Conv2D(8, 3, Padding = 1), BatchNorm(Activation = Activation.Tanh), GlobalAvgPool, Dense(5), Loss(LossKind.SoftmaxCrossEntropy)]
 public partial class ParallelConvBatchNormNet { }
+
+// Wider than the generated code keeps on the stack: the backward sums (2 x 1,100 doubles) come from a pooled array.
+[Network, Input(16), Dense(1100), BatchNorm(Activation = Activation.Tanh), Dense(3), Loss(LossKind.MeanSquaredError)]
+public partial class WideBatchNormNet { }

@@ -79,6 +79,7 @@ public sealed class ParallelTests
     {
         yield return new object[] { "dense", (Func<INetwork>)(() => new ParallelBatchNormNet()), 200 };
         yield return new object[] { "conv", (Func<INetwork>)(() => new ParallelConvBatchNormNet()), 37 };
+        yield return new object[] { "wide dense", (Func<INetwork>)(() => new WideBatchNormNet()), 60 };
     }
 
     [Theory]

@@ -76,7 +76,7 @@ internal static class RegularizationEmitter
             using (w.Block("if (training)"))
             {
                 w.WriteLine(Invariant($"int total = team.Call.Batch * {plane};"));
-                w.WriteLine(Invariant($"Span<double> sums = stackalloc double[{c}];"));
+                EmitSums(w, c, "");
                 using (w.Block(Invariant($"for (int c = 0; c < {c}; c++)")))
                 {
                     w.WriteLine("double sum = 0;");
@@ -105,6 +105,7 @@ internal static class RegularizationEmitter
                         w.WriteLine(Invariant($"Unsafe.Add(ref running, {c} + c) = (1f - {m}) * Unsafe.Add(ref running, {c} + c) + {m} * variance * total / (total - 1);"));
                     }
                 }
+                EmitReturnSums(w, c);
             }
             using (w.Block(Invariant($"for (int c = 0; c < {c}; c++)")))
             {
@@ -122,7 +123,7 @@ internal static class RegularizationEmitter
         using (w.Block(Invariant($"private static void {layer.Name}Backward(ref float x, ref float gamma, ref float stats, ref float dz, ref float dgamma, ref float dbeta, ref float dx, int batch, bool wantInputGradient, in global::NetGen.TeamTask team, double[]? normSums)")))
         {
             w.WriteLine(Invariant($"int total = team.Call.Batch * {plane};"));
-            w.WriteLine(Invariant($"Span<double> sums = stackalloc double[{2 * c}]; // sum dz, then sum dz xhat"));
+            EmitSums(w, 2 * c, " // sum dz, then sum dz xhat");
             using (w.Block(Invariant($"for (int c = 0; c < {c}; c++)")))
             {
                 w.WriteLine(Invariant($"float mean = Unsafe.Add(ref stats, c), invStd = Unsafe.Add(ref stats, {c} + c);"));
@@ -142,8 +143,27 @@ internal static class RegularizationEmitter
                 w.WriteLine("float k = Unsafe.Add(ref gamma, c) * invStd / total;");
                 EmitChannelLoop(w, c, plane, "Unsafe.Add(ref dx, at) = k * (total * Unsafe.Add(ref dz, at) - b - (Unsafe.Add(ref x, at) - mean) * invStd * a);");
             }
+            EmitReturnSums(w, 2 * c);
         }
         w.WriteLine();
+    }
+
+    // Doubles of per-channel sums kept on the stack; more channels rent a pooled array (no allocation after the first step).
+    private const int MaxStackSums = 2048;
+
+    private static void EmitSums(SourceWriter w, int length, string comment)
+    {
+        w.WriteLine(length <= MaxStackSums
+            ? Invariant($"Span<double> sums = stackalloc double[{length}];{comment}")
+            : Invariant($"double[] rented = System.Buffers.ArrayPool<double>.Shared.Rent({length}); Span<double> sums = rented.AsSpan(0, {length});{comment}"));
+    }
+
+    private static void EmitReturnSums(SourceWriter w, int length)
+    {
+        if (length > MaxStackSums)
+        {
+            w.WriteLine("System.Buffers.ArrayPool<double>.Shared.Return(rented);");
+        }
     }
 
     /// <summary>The helper that adds the parts' batch-norm sums, emitted once per network with batch normalization.</summary>
