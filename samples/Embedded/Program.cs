@@ -69,26 +69,11 @@ static int Run(string[] args, long mainStart)
     var model = new MnistMlp();
     Checkpoint.Load(checkpointPath, model);
     var logits = new float[MnistMlp.OutputSize];
-    int matches = 0, labelled = 0;
-    for (int n = 0; n < images.Count; n++)
+    DigitReport.Run(images, pixels =>
     {
-        float[] pixels = DigitImage.Read(images[n]);
         model.Forward(pixels, logits);
-        (int digit, float probability) = Softmax.ArgMax(logits);
-        if (n == 0)
-        {
-            StartupTime.Report(mainStart);
-        }
-        int label = DigitImage.LabelFromFileName(images[n]);
-        string check = label < 0 ? "" : label == digit ? "  (label " + label + ", ok)" : "  (label " + label + ", WRONG)";
-        labelled += label < 0 ? 0 : 1;
-        matches += label == digit ? 1 : 0;
-        Console.WriteLine($"{images[n]}: {digit} (p = {probability:F3}){check}");
-    }
-    if (labelled > 0)
-    {
-        Console.WriteLine($"{matches}/{labelled} predictions match the labels in the file names");
-    }
+        return Softmax.ArgMax(logits);
+    }, mainStart);
     return 0;
 }
 

@@ -60,26 +60,11 @@ static int Run(string[] args, long mainStart)
     using var session = new InferenceSession(modelPath, options);
     using var runOptions = new RunOptions();
     string inputName = session.InputNames[0];
-    int matches = 0, labelled = 0;
-    for (int n = 0; n < images.Count; n++)
+    DigitReport.Run(images, pixels =>
     {
-        float[] pixels = DigitImage.Read(images[n]);
         using OrtValue input = OrtValue.CreateTensorValueFromMemory(pixels, new long[] { 1, DigitImage.PixelCount });
         using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, new Dictionary<string, OrtValue> { [inputName] = input }, session.OutputNames);
-        (int digit, float probability) = Softmax.ArgMax(outputs[0].GetTensorDataAsSpan<float>());
-        if (n == 0)
-        {
-            StartupTime.Report(mainStart);
-        }
-        int label = DigitImage.LabelFromFileName(images[n]);
-        string check = label < 0 ? "" : label == digit ? "  (label " + label + ", ok)" : "  (label " + label + ", WRONG)";
-        labelled += label < 0 ? 0 : 1;
-        matches += label == digit ? 1 : 0;
-        Console.WriteLine($"{images[n]}: {digit} (p = {probability:F3}){check}");
-    }
-    if (labelled > 0)
-    {
-        Console.WriteLine($"{matches}/{labelled} predictions match the labels in the file names");
-    }
+        return Softmax.ArgMax(outputs[0].GetTensorDataAsSpan<float>());
+    }, mainStart);
     return 0;
 }
