@@ -36,10 +36,16 @@ internal static class PublicApiEmitter
                 w.WriteLine("global::NetGen.WorkerTeam.Shared(_threads).Run(this, parts, new global::NetGen.TeamCall(JobForward, batchSize, 0), inputs, default, outputs, default);");
                 w.WriteLine("return;");
             }
-            w.WriteLine("ref float ws = ref InferenceWorkspace(batchSize);");
-            w.WriteLine("int batch = batchSize;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, first: 0, training: false, updateStatistics: false, noise: 0{forwardLogits}{single});"));
-            w.WriteLine(Invariant($"MemoryMarshal.CreateReadOnlySpan({NetworkRegion(output)}, batch * OutputSize).CopyTo(outputs);"));
+            w.WriteLine("InferPart(ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), 0, batchSize);");
+        }
+        w.WriteLine();
+
+        w.WriteLine("// Inference on samples [first, first + count) of a batch, in this thread's workspace; outputs copied out.");
+        using (w.Block("private void InferPart(ref float inputs, ref float outputs, int first, int count)"))
+        {
+            w.WriteLine("ref float ws = ref InferenceWorkspace(count);");
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref Unsafe.Add(ref inputs, first * InputSize), ref ws, count, first, training: false, updateStatistics: false, noise: 0{forwardLogits}{(hasNorm ? ", global::NetGen.TeamTask.Single(count), null" : "")});"));
+            w.WriteLine(Invariant($"MemoryMarshal.CreateReadOnlySpan({NetworkRegion(output, "count")}, count * OutputSize).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, first * OutputSize), count * OutputSize));"));
         }
         w.WriteLine();
 
@@ -86,29 +92,23 @@ internal static class PublicApiEmitter
         w.WriteLine();
 
         w.WriteLine("/// <summary>The mean loss of a batch in inference mode (no dropout, running statistics), without gradients. Thread-safe.</summary>");
-        using (w.Block("public float EvaluateLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)"))
-        {
-            w.WriteLine("CheckBatch(inputs, batchSize);");
-            w.WriteLine("CheckTargets(targets, batchSize);");
-            w.WriteLine("ref float ws = ref InferenceWorkspace(batchSize);");
-            w.WriteLine("int batch = batchSize;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, first: 0, training: false, updateStatistics: false, noise: 0{trainLogits}{single});"));
-            w.WriteLine(Invariant($"return MeanLoss(LossSum({NetworkRegion(output)}, targets, 0, batch, batch, ref Unsafe.NullRef<float>(), gradient: false), batch);"));
-        }
+        w.WriteLine("public float EvaluateLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize) => BatchLoss(inputs, targets, batchSize, training: false);");
         w.WriteLine();
-
         w.WriteLine("/// <summary>");
         w.WriteLine("/// The mean loss of a batch in training mode, exactly as the next <see cref=\"TrainStep(ReadOnlySpan{float}, ReadOnlySpan{float}, int)\"/>");
         w.WriteLine("/// would compute it (the same dropout masks, batch statistics), without gradients and without changing any state.");
         w.WriteLine("/// </summary>");
-        using (w.Block("public float TrainingLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)"))
+        w.WriteLine("public float TrainingLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize) => BatchLoss(inputs, targets, batchSize, training: true);");
+        w.WriteLine();
+        w.WriteLine("// The mean loss of a batch in inference or training mode, in this thread's workspace; no state changes.");
+        using (w.Block("private float BatchLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, bool training)"))
         {
             w.WriteLine("CheckBatch(inputs, batchSize);");
             w.WriteLine("CheckTargets(targets, batchSize);");
-            w.WriteLine("CheckTrainingBatch(batchSize);");
+            w.WriteLine("if (training) CheckTrainingBatch(batchSize);");
             w.WriteLine("ref float ws = ref InferenceWorkspace(batchSize);");
             w.WriteLine("int batch = batchSize;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, first: 0, training: true, updateStatistics: false, NextNoise(){trainLogits}{single});"));
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, first: 0, training, updateStatistics: false, training ? NextNoise() : 0{trainLogits}{single});"));
             w.WriteLine(Invariant($"return MeanLoss(LossSum({NetworkRegion(output)}, targets, 0, batch, batch, ref Unsafe.NullRef<float>(), gradient: false), batch);"));
         }
         w.WriteLine();
@@ -161,7 +161,7 @@ internal static class PublicApiEmitter
         }
         w.WriteLine();
 
-        EmitParallelism(w, plan, output, forwardLogits);
+        EmitParallelism(w, plan);
 
         using (w.Block("private void EnsureCapacity(int samplesPerPart, int parts)"))
         {
@@ -233,7 +233,7 @@ internal static class PublicApiEmitter
         output.OutputWorkspaceOffset == 0 ? "ref ws" : Invariant($"ref Unsafe.Add(ref ws, {batch} * {output.OutputWorkspaceOffset})");
 
     /// <summary>Threads, the split of a batch into parts, and the part a worker thread runs.</summary>
-    private static void EmitParallelism(SourceWriter w, NetworkPlan plan, LayerPlan output, string forwardLogits)
+    private static void EmitParallelism(SourceWriter w, NetworkPlan plan)
     {
         bool hasNorm = NetworkEmitter.HasNorm(plan);
         w.WriteLine("/// <summary>");
@@ -266,9 +266,7 @@ internal static class PublicApiEmitter
             w.WriteLine("int batch = task.Call.Batch, first = task.FirstSample(batch), count = task.SampleCount(batch);");
             using (w.Block("if (task.Call.Job == JobForward)"))
             {
-                w.WriteLine("ref float ws = ref InferenceWorkspace(count);");
-                w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref Unsafe.Add(ref task.Inputs, first * InputSize), ref ws, count, first, training: false, updateStatistics: false, noise: 0{forwardLogits}{(hasNorm ? ", global::NetGen.TeamTask.Single(count), null" : "")});"));
-                w.WriteLine(Invariant($"MemoryMarshal.CreateReadOnlySpan({NetworkRegion(output, "count")}, count * OutputSize).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref task.Outputs, first * OutputSize), count * OutputSize));"));
+                w.WriteLine("InferPart(ref task.Inputs, ref task.Outputs, first, count);");
                 w.WriteLine("return;");
             }
             w.WriteLine("ReadOnlySpan<float> targets = MemoryMarshal.CreateReadOnlySpan(ref task.Targets, batch * TargetSize);");
