@@ -238,15 +238,7 @@ internal static class ConvEmitter
         {
             w.WriteLine(Invariant($"ref float from = ref Unsafe.Add(ref {source}, {offset});"));
             w.WriteLine(Invariant($"ref float to = ref {target};"));
-            var starts = new System.Collections.Generic.List<int>();
-            for (int t = 0; t + 8 <= length; t += 8)
-            {
-                starts.Add(t);
-            }
-            if (length % 8 != 0)
-            {
-                starts.Add(length - 8);
-            }
+            var starts = GemmEmitter.OverlappingStarts(length, 8);
             if (starts.Count <= 8)
             {
                 foreach (int t in starts)

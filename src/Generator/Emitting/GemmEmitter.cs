@@ -520,6 +520,25 @@ internal static class GemmEmitter
         return end;
     }
 
+    /// <summary>
+    /// Where the vectors of <paramref name="width"/> elements start that cover [0, length): whole vectors, then one ending
+    /// at the last element, overlapping the one before (for code that overwrites, so overlapped elements are stored twice
+    /// with the same value). Needs length >= width.
+    /// </summary>
+    public static System.Collections.Generic.List<int> OverlappingStarts(int length, int width)
+    {
+        var starts = new System.Collections.Generic.List<int>();
+        for (int t = 0; t + width <= length; t += width)
+        {
+            starts.Add(t);
+        }
+        if (length % width != 0)
+        {
+            starts.Add(length - width);
+        }
+        return starts;
+    }
+
     private static void EmitScalarColumns(SourceWriter w, int vectorEnd, int n, System.Action emitColumn)
     {
         if (vectorEnd < n)

@@ -128,16 +128,7 @@ internal static class PoolEmitter
                     w.WriteLine(Invariant($"ref float top = ref Unsafe.Add(ref xc, oy * {2 * g.InWidth});"));
                     w.WriteLine(Invariant($"ref float bottom = ref Unsafe.Add(ref top, {g.InWidth});"));
                     w.WriteLine(Invariant($"ref float row = ref Unsafe.Add(ref yc, oy * {g.OutWidth});"));
-                    var starts = new System.Collections.Generic.List<int>();
-                    for (int ox = 0; ox + 4 <= g.OutWidth; ox += 4)
-                    {
-                        starts.Add(ox);
-                    }
-                    if (g.OutWidth % 4 != 0)
-                    {
-                        starts.Add(g.OutWidth - 4);
-                    }
-                    foreach (int ox in starts)
+                    foreach (int ox in GemmEmitter.OverlappingStarts(g.OutWidth, 4)) // the last overlaps: same values, stored again
                     {
                         using (w.OpenBlock())
                         {
@@ -174,16 +165,7 @@ internal static class PoolEmitter
                 using (w.Block(Invariant($"for (int oy = 0; oy < {g.OutHeight}; oy++)")))
                 {
                     w.WriteLine(Invariant($"int top = oy * {2 * g.InWidth}, bottom = top + {g.InWidth}, o = oy * {g.OutWidth};"));
-                    var starts = new System.Collections.Generic.List<int>();
-                    for (int ox = 0; ox + 4 <= g.OutWidth; ox += 4)
-                    {
-                        starts.Add(ox);
-                    }
-                    if (g.OutWidth % 4 != 0)
-                    {
-                        starts.Add(g.OutWidth - 4); // overlaps the vector before: the same values, written again
-                    }
-                    foreach (int ox in starts)
+                    foreach (int ox in GemmEmitter.OverlappingStarts(g.OutWidth, 4)) // the last overlaps: same values, stored again
                     {
                         using (w.OpenBlock())
                         {
