@@ -413,6 +413,26 @@ public sealed class ConvPlannerTests
         Assert.Equal(variants.Length, fingerprints.Distinct(StringComparer.Ordinal).Count());
     }
 
+    // The forward algorithm follows the shapes: direct for stride 1 when output rows are whole 16-float vectors with at
+    // most one lane in eight computed twice, im2col otherwise, the input itself for an unpadded stride-1 1x1 kernel.
+    [Theory]
+    [InlineData("Input(1x28x28)|Conv2D(6,5x5,s1,p2x2,d1,bias,ReLU)", true)]      // LeNet-5's first layer: 28-wide rows
+    [InlineData("Input(6x14x14)|Conv2D(16,5x5,s1,p0x0,d1,bias,ReLU)", false)]    // its second: 10-wide rows
+    [InlineData("Input(16x28x28)|Conv2D(16,3x3,s1,p1x1,d1,nobias,Identity)", true)]
+    [InlineData("Input(3x6x20)|Conv2D(13,5x5,s1,p0x0,d1,bias,Sigmoid)", true)]   // exactly one vector, no padding
+    [InlineData("Input(2x9x44)|Conv2D(7,3x3,s1,p2x2,d2,bias,Identity)", true)]   // 48 lanes for 44 outputs
+    [InlineData("Input(2x9x40)|Conv2D(7,3x3,s1,p2x2,d2,bias,Identity)", false)]  // 48 lanes for 40: too many recomputed
+    [InlineData("Input(1x28x24)|Conv2D(4,3x3,s1,p1x1,d1,bias,Identity)", false)] // 32 lanes for 24
+    [InlineData("Input(1x28x15)|Conv2D(4,3x3,s1,p1x1,d1,bias,Identity)", false)] // narrower than a vector
+    [InlineData("Input(1x57x57)|Conv2D(4,3x3,s2,p1x1,d1,bias,Identity)", false)] // stride 2: shifted rows are not contiguous
+    [InlineData("Input(4x32x32)|Conv2D(8,1x1,s1,p0x0,d1,bias,Identity)", false)] // 1x1: the input is the im2col matrix
+    public void Convolution_forward_algorithm_is_chosen_by_the_shapes(string layers, bool direct)
+    {
+        ConvGeometry geometry = PlanOf(layers + "|Flatten|Loss(MeanSquaredError)").Layers[0].Geometry!;
+
+        Assert.Equal(direct, geometry.DirectForward);
+    }
+
     private static string ShapeRow(LayerPlan l) => Invariant(
         $"{l.Name}: {Planner.FormatShape(l.InputShape)} -> {Planner.FormatShape(l.OutputShape)}, {l.WeightLength}+{l.BiasLength} = {l.ParameterCount} parameters, {l.Flops} flops");
 

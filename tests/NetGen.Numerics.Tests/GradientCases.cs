@@ -78,6 +78,10 @@ public sealed class GradientCase
             new ReferenceConv(4, 3, 2, Stride: 2, PadHeight: 2, PadWidth: 2, Dilation: 2, Bias: false, Activation: Activation.ELU, Alpha: 1), new ReferencePool(false, 2, 1), new ReferenceGlobalAvgPool());
         yield return Image("conv 1x1 + same padding", () => new PointwiseNet(), new[] { 6, 5, 7 }, LossKind.SoftmaxCrossEntropy,
             new ReferenceConv(3, 1, 1, Activation: Activation.Sigmoid), new ReferenceConv(4, 3, 3, PadHeight: 1, PadWidth: 1, Activation: Activation.Tanh), new ReferenceGlobalAvgPool());
+        yield return Image("direct conv 3x3 padding 1, 7 filters on 28-wide rows", () => new DirectConvNet(), new[] { 2, 5, 28 }, LossKind.SoftmaxCrossEntropy,
+            new ReferenceConv(7, 3, 3, PadHeight: 1, PadWidth: 1, Activation: Activation.Softplus), new ReferenceGlobalAvgPool(), new ReferenceDense(3));
+        yield return Image("direct conv 3x9 dilation 2, no padding", () => new DirectDilatedConvNet(), new[] { 1, 9, 32 }, LossKind.MeanSquaredError,
+            new ReferenceConv(5, 3, 9, Dilation: 2, Activation: Activation.LeakyReLU, Alpha: 0.2f), new ReferenceFlatten(), new ReferenceDense(2));
         yield return Case("residual, identity shortcut", () => new ResidualNet(), 8, LossKind.SoftmaxCrossEntropy,
             new ReferenceDense(8, Activation.Tanh), new ReferenceResidualStart(), new ReferenceDense(8, Activation.ReLU), new ReferenceDense(8),
             new ReferenceResidualEnd(Activation.ReLU), new ReferenceDense(3));

@@ -78,6 +78,15 @@ public partial class PointwiseNet { }
 [Network, Input(1, 12, 12), Conv2D(4, 5, Padding = 2, Activation = Activation.ReLU), MaxPool2D(2), Conv2D(6, 3, Activation = Activation.ReLU), MaxPool2D(2), Flatten, Dense(3), Loss(LossKind.SoftmaxCrossEntropy)]
 public partial class TinyLeNet { }
 
+// Direct convolutions (stride 1, output rows of whole vectors): a padded one whose 28-wide rows end in an overlapping
+// vector and whose 7 filters split into unequal tiles, and an unpadded, dilated one with a 3x9 kernel (a loop over the
+// kernel columns).
+[Network, Input(2, 5, 28), Conv2D(7, 3, Padding = 1, Activation = Activation.Softplus), GlobalAvgPool, Dense(3), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class DirectConvNet { }
+
+[Network, Input(1, 9, 32), Conv2D(5, 3, 9, Dilation = 2, Activation = Activation.LeakyReLU, Alpha = 0.2f), Flatten, Dense(2), Loss(LossKind.MeanSquaredError)]
+public partial class DirectDilatedConvNet { }
+
 // Residual blocks: identity shortcut, linear projection, strided 1x1-convolution projection, and a block that starts
 // at the network input.
 [Network, Input(8), Dense(8, Activation = Activation.Tanh), ResidualStart, Dense(8, Activation = Activation.ReLU), Dense(8), ResidualEnd(Activation = Activation.ReLU), Dense(3), Loss(LossKind.SoftmaxCrossEntropy)]

@@ -18,6 +18,9 @@ namespace NetGen.Reference.Tests;
 //      pre-activations are exactly 0 with nonzero inputs and the derivative at the kink reaches the gradients.
 //   6. Channel counts around the product's 4-row and 8-wide tiles: one input channel, 13 and 17 filters, an 8 -> 16
 //      layer on 8 x 8 without any tail, the 1x1 path with 16 input channels, and a 17 x 16 plane.
+//   7. Direct convolutions (stride 1, output rows of whole vectors): 44-wide rows (a group of vectors and an overlapping
+//      tail), 16-wide rows without padding, 28-wide rows under a 3x9 kernel (a loop over the kernel columns), filter
+//      counts that split into unequal tiles (7, 13).
 // Each class's comment gives its output shape.
 
 // 3x13x11 -> 5x13x11
@@ -272,6 +275,22 @@ public partial class ConvPointwiseMany { }
 [Network, Input(4, 17, 16), Conv2D(6, 5, Padding = 2, Activation = Activation.Sigmoid), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class ConvLargerPlane { }
 
+// 2x9x44 -> 7x9x44
+[Network, Input(2, 9, 44), Conv2D(7, 3, Padding = 2, Dilation = 2, Activation = Activation.LeakyReLU, Alpha = 0.2f), Flatten, Loss(LossKind.MeanSquaredError)]
+public partial class ConvDirectWide { }
+
+// 3x6x20 -> 13x2x16
+[Network, Input(3, 6, 20), Conv2D(13, 5, Bias = false, Activation = Activation.Sigmoid), Flatten, Loss(LossKind.MeanSquaredError)]
+public partial class ConvDirectUnpadded { }
+
+// 1x7x28 -> 4x7x28
+[Network, Input(1, 7, 28), Conv2D(4, 3, 9, Padding = ConvPadding.Same, Activation = Activation.ELU, Alpha = 0.7f), Flatten, Loss(LossKind.MeanSquaredError)]
+public partial class ConvDirectWideKernel { }
+
+// 2x5x30 -> 3x3x28
+[Network, Input(2, 5, 30), Conv2D(3, 3, Activation = Activation.Tanh), Flatten, Loss(LossKind.MeanSquaredError)]
+public partial class ConvDirectTanh { }
+
 /// <summary>The grid above and each point's torch twin (a <see cref="TorchConv2d"/> and a flatten, under mean squared error).</summary>
 public static partial class ConvGrid
 {
@@ -340,5 +359,9 @@ public static partial class ConvGrid
         new("16 -> 9 k1 on 7x5, softplus", () => new ConvPointwiseWide(), Conv(16, 7, 5, new TorchConv2d(9, 1, 1, Activation: Activation.Softplus))),
         new("5 -> 17 k1 on 13x11, leaky relu 0.2, no bias", () => new ConvPointwiseMany(), Conv(5, 13, 11, new TorchConv2d(17, 1, 1, Bias: false, Activation: Activation.LeakyReLU, Alpha: 0.2f))),
         new("4 -> 6 k5 p2 on 17x16, sigmoid", () => new ConvLargerPlane(), Conv(4, 17, 16, new TorchConv2d(6, 5, 5, Padding: 2, Activation: Activation.Sigmoid))),
+        new("direct 2 -> 7 k3 p2 d2 on 9x44, leaky relu 0.2", () => new ConvDirectWide(), Conv(2, 9, 44, new TorchConv2d(7, 3, 3, Padding: 2, Dilation: 2, Activation: Activation.LeakyReLU, Alpha: 0.2f))),
+        new("direct 3 -> 13 k5 p0 on 6x20, sigmoid, no bias", () => new ConvDirectUnpadded(), Conv(3, 6, 20, new TorchConv2d(13, 5, 5, Bias: false, Activation: Activation.Sigmoid))),
+        new("direct 1 -> 4 k3x9 same on 7x28, elu 0.7", () => new ConvDirectWideKernel(), Conv(1, 7, 28, new TorchConv2d(4, 3, 9, Padding: ConvPadding.Same, Activation: Activation.ELU, Alpha: 0.7f))),
+        new("direct 2 -> 3 k3 p0 on 5x30, tanh", () => new ConvDirectTanh(), Conv(2, 5, 30, new TorchConv2d(3, 3, 3, Activation: Activation.Tanh))),
     };
 }

@@ -24,9 +24,16 @@ internal static class ConvEmitter
             EmitIm2Col(w, layer, g);
             EmitCol2Im(w, layer, g);
         }
-        GemmEmitter.EmitNN(w, layer.Name + "Product", k, p, bias, layer.Activation, layer.Alpha,
-            Invariant($"y[{f}, {p}] = {ActivationEmitter.Describe(layer.Activation, layer.Alpha)}(W[{f}, {k}] col[{k}, {p}]{(bias == BiasMode.None ? "" : Invariant($" + b[{f}]"))}) for one sample; rows are filters."), fixedRows: f);
-        w.WriteLine();
+        if (g.DirectForward)
+        {
+            DirectConvEmitter.EmitKernels(w, layer, g);
+        }
+        else
+        {
+            GemmEmitter.EmitNN(w, layer.Name + "Product", k, p, bias, layer.Activation, layer.Alpha,
+                Invariant($"y[{f}, {p}] = {ActivationEmitter.Describe(layer.Activation, layer.Alpha)}(W[{f}, {k}] col[{k}, {p}]{(bias == BiasMode.None ? "" : Invariant($" + b[{f}]"))}) for one sample; rows are filters."), fixedRows: f);
+            w.WriteLine();
+        }
         bool pixelMajor = PixelMajorBackward(g, f);
         if (pixelMajor)
         {
@@ -48,21 +55,14 @@ internal static class ConvEmitter
             LayerEmitter.EmitActivationBackward(w, layer, layer.OutputSize);
         }
 
-        string col = g.IsPointwise ? "xs" : "col";
-        w.WriteLine(Invariant($"// Forward over the batch, one sample at a time{(g.IsPointwise ? " (1x1: the input is the im2col matrix)" : "")}."));
-        using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float x, ref float w, ref float b, ref float y, ref float col, int batch)")))
+        if (g.DirectForward)
         {
-            using (w.Block("for (int s = 0; s < batch; s++)"))
-            {
-                w.WriteLine(Invariant($"ref float xs = ref Unsafe.Add(ref x, s * {layer.InputSize});"));
-                if (!g.IsPointwise)
-                {
-                    w.WriteLine(Invariant($"{layer.Name}Im2Col(ref xs, ref col);"));
-                }
-                w.WriteLine(Invariant($"{layer.Name}Product(ref w, ref {col}, ref b, ref Unsafe.Add(ref y, s * {layer.OutputSize}), {f});"));
-            }
+            DirectConvEmitter.EmitForward(w, layer, g);
         }
-        w.WriteLine();
+        else
+        {
+            EmitIm2ColForward(w, layer, g);
+        }
 
         if (pixelMajor)
         {
@@ -84,6 +84,7 @@ internal static class ConvEmitter
             {
                 w.WriteLine(Invariant($"MemoryMarshal.CreateSpan(ref db, {f}).Clear();"));
             }
+            string col = g.IsPointwise ? "xs" : "col";
             if (!g.IsPointwise)
             {
                 w.WriteLine(Invariant($"ref float dcol = ref Unsafe.Add(ref col, {k * p});"));
@@ -128,6 +129,23 @@ internal static class ConvEmitter
                     }
                 }
             }
+        }
+        w.WriteLine();
+    }
+
+    private static void EmitIm2ColForward(SourceWriter w, LayerPlan layer, ConvGeometry g)
+    {
+        string col = g.IsPointwise ? "xs" : "col";
+        w.WriteLine(Invariant($"// Forward over the batch, one sample at a time{(g.IsPointwise ? " (1x1: the input is the im2col matrix)" : "")}."));
+        using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float x, ref float w, ref float b, ref float y, ref float col, int batch)")))
+        using (w.Block("for (int s = 0; s < batch; s++)"))
+        {
+            w.WriteLine(Invariant($"ref float xs = ref Unsafe.Add(ref x, s * {layer.InputSize});"));
+            if (!g.IsPointwise)
+            {
+                w.WriteLine(Invariant($"{layer.Name}Im2Col(ref xs, ref col);"));
+            }
+            w.WriteLine(Invariant($"{layer.Name}Product(ref w, ref {col}, ref b, ref Unsafe.Add(ref y, s * {layer.OutputSize}), {layer.Units});"));
         }
         w.WriteLine();
     }
@@ -227,7 +245,7 @@ internal static class ConvEmitter
     }
 
     /// <summary>Copies <paramref name="length"/> floats from source + offset: whole vectors, the last one overlapping.</summary>
-    private static void EmitVectorCopy(SourceWriter w, string source, string offset, string target, int length)
+    internal static void EmitVectorCopy(SourceWriter w, string source, string offset, string target, int length)
     {
         if (length < 8)
         {

@@ -39,7 +39,7 @@ internal static class GemmEmitter
     private const int WideTileRows = 8; // the same with AVX-512's 32 vector registers (16 accumulators)
 
     /// <summary>Writes the method's body once per vector width, behind the JIT-constant hardware check.</summary>
-    private static void EmitWidths(SourceWriter w, System.Action<VectorWidth> body)
+    internal static void EmitWidths(SourceWriter w, System.Action<VectorWidth> body)
     {
         using (w.Block("if (Vector512.IsHardwareAccelerated)"))
         {

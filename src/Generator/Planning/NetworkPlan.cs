@@ -92,6 +92,25 @@ internal sealed record ConvGeometry(
 
     /// <summary>A 1x1 convolution with stride 1 and no padding reads its input directly as the im2col matrix.</summary>
     public bool IsPointwise => KernelHeight == 1 && KernelWidth == 1 && Stride == 1 && PaddingHeight == 0 && PaddingWidth == 0;
+
+    /// <summary>Rows of the input a stride-1 convolution reads, padding included: output rows plus the kernel's reach.</summary>
+    public int PaddedHeight => OutHeight + (KernelHeight - 1) * Dilation;
+
+    /// <summary>Columns of the input a stride-1 convolution reads, padding included.</summary>
+    public int PaddedWidth => OutWidth + (KernelWidth - 1) * Dilation;
+
+    /// <summary>
+    /// Whether the forward pass is a direct convolution (each output row a sum of shifted input rows times broadcast
+    /// weights) rather than im2col and a product. Both run the same register tiles over the same sums in the same order;
+    /// direct skips writing and re-reading the [patch, pixels] matrix, which costs as much as the product itself when
+    /// there are few filters per patch element. It needs stride 1 (so a shifted input row is contiguous) and output
+    /// rows of whole 16-float vectors with at most one lane in eight computed twice (the last vector of a row overlaps
+    /// the one before it): narrower rows waste lanes that the flattened im2col product does not.
+    /// </summary>
+    public bool DirectForward => Stride == 1 && !IsPointwise && OutWidth >= 16 && (OutWidth + 15) / 16 * 16 * 7 <= OutWidth * 8;
+
+    /// <summary>The zero-padded copy of one sample's input a direct convolution reads, when it has padding.</summary>
+    public long PaddedInputSize => (long)InChannels * PaddedHeight * PaddedWidth;
 }
 
 /// <summary>
