@@ -433,6 +433,25 @@ public sealed class ConvPlannerTests
         Assert.Equal(direct, geometry.DirectForward);
     }
 
+    // The input gradient's col2im gathers rows in registers for stride 1 when an input row holds a vector and the kernel
+    // is at most 7 wide; its masked loads reach up to the kernel's span past the column gradient, which the scratch holds.
+    [Theory]
+    [InlineData("Input(6x14x14)|Conv2D(16,5x5,s1,p0x0,d1,bias,ReLU)", true, 4)]
+    [InlineData("Input(2x9x44)|Conv2D(7,3x3,s1,p2x2,d2,bias,Identity)", true, 4)]
+    [InlineData("Input(3x13x11)|Conv2D(5,1x1,s1,p1x1,d1,bias,Identity)", true, 0)]  // 1x1 with padding: not pointwise
+    [InlineData("Input(3x13x7)|Conv2D(5,3x3,s1,p1x1,d1,bias,Identity)", false, 0)]  // rows narrower than a vector
+    [InlineData("Input(1x7x28)|Conv2D(4,3x9,s1,p1x4,d1,bias,Identity)", false, 0)]  // 9 kernel columns
+    [InlineData("Input(3x13x11)|Conv2D(5,3x3,s2,p1x1,d1,bias,Identity)", false, 0)]
+    public void Col2im_gathers_stride_1_rows_within_its_scratch(string layers, bool gather, int overrun)
+    {
+        NetworkPlan plan = PlanOf(layers + "|Flatten|Loss(MeanSquaredError)");
+        ConvGeometry geometry = plan.Layers[0].Geometry!;
+
+        Assert.Equal(gather, geometry.GatherCol2Im);
+        Assert.Equal(overrun, geometry.GatherOverrun);
+        Assert.True(plan.ScratchSize >= 2 * geometry.PatchSize * geometry.OutputPlane + overrun);
+    }
+
     private static string ShapeRow(LayerPlan l) => Invariant(
         $"{l.Name}: {Planner.FormatShape(l.InputShape)} -> {Planner.FormatShape(l.OutputShape)}, {l.WeightLength}+{l.BiasLength} = {l.ParameterCount} parameters, {l.Flops} flops");
 

@@ -1,15 +1,16 @@
+using System.Linq;
 using static System.FormattableString;
 
 namespace NetGen.Generator;
 
 /// <summary>
-/// Convolution kernels. Algorithm: per sample, im2col copies the receptive fields into a [patch, pixels] matrix
-/// (patch = in channels x kernel rows x kernel columns) and one register-blocked product
-/// y[filters, pixels] = W[filters, patch] col[patch, pixels] computes every output, vectorized along the output pixels.
-/// The copy moves patch x pixels floats against filters x patch x pixels multiply-adds, so it is cheap whenever there
-/// are several filters, and the product runs with 8 independent FMA chains whatever the kernel shape, stride or
-/// dilation; a direct convolution would need a different loop nest per geometry. A 1x1 convolution with stride 1 and
-/// no padding is already a product over the input as stored, so it skips the copy.
+/// Convolution kernels. The general algorithm: per sample, im2col copies the receptive fields into a [patch, pixels]
+/// matrix (patch = in channels x kernel rows x kernel columns) and one register-blocked product
+/// y[filters, pixels] = W[filters, patch] col[patch, pixels] computes every output, vectorized along the output pixels,
+/// with 8 independent FMA chains whatever the kernel shape, stride or dilation. The copy moves patch x pixels floats
+/// against filters x patch x pixels multiply-adds, cheap when there are many filters; for stride 1 with output rows of
+/// whole vectors the forward pass skips it as a direct convolution (<see cref="DirectConvEmitter"/>), and a 1x1
+/// convolution with stride 1 and no padding is already a product over the input as stored.
 /// </summary>
 internal static class ConvEmitter
 {
@@ -277,6 +278,11 @@ internal static class ConvEmitter
 
     private static void EmitCol2Im(SourceWriter w, LayerPlan layer, ConvGeometry g)
     {
+        if (g.GatherCol2Im)
+        {
+            EmitGatherCol2Im(w, layer, g);
+            return;
+        }
         w.WriteLine("// The adjoint of im2col: dx[c, iy, ix] = sum of dcol over every (patch row, pixel) that copied x[c, iy, ix].");
         using (w.Block(Invariant($"private static void {layer.Name}Col2Im(ref float col, ref float x)")))
         {
@@ -309,6 +315,88 @@ internal static class ConvEmitter
         }
         w.WriteLine();
     }
+
+    /// <summary>
+    /// Stride-1 col2im as a gather: each input row's gradient is summed in registers over the taps that read it and
+    /// stored once, instead of every dcol row being added into memory. A tap (i, j) reaches input column ix from output
+    /// column ix + padding - j*dilation; a whole-vector load of the dcol row shifted by that amount is masked to the
+    /// columns inside the output row (the other lanes come from neighbouring rows). The taps run in the scatter's
+    /// order, so the sums are the same.
+    /// </summary>
+    private static void EmitGatherCol2Im(SourceWriter w, LayerPlan layer, ConvGeometry g)
+    {
+        int p = g.OutputPlane;
+        string oy = Shifted("iy", g.PaddingHeight, "i", g.Dilation), ox = Shifted("ix", g.PaddingWidth, "j", g.Dilation);
+        w.WriteLine(Invariant($"// The adjoint of im2col: dx[c, iy, ix] = sum over the taps (i, j) of dcol[(c, i, j), {oy}, {ox}] inside the"));
+        w.WriteLine(Invariant($"// {g.OutHeight}x{g.OutWidth} output: each dx row summed in registers from masked loads of the shifted dcol rows, stored once."));
+        using (w.Block(Invariant($"private static void {layer.Name}Col2Im(ref float col, ref float x)")))
+        {
+            System.Action<System.Action<VectorWidth>> widths = g.InWidth >= VectorWidth.V512.Lanes ? body => GemmEmitter.EmitWidths(w, body) : body => body(VectorWidth.V256);
+            widths(v =>
+            {
+                var starts = GemmEmitter.OverlappingStarts(g.InWidth, v.Lanes);
+                // Lanes [lo, hi) of the vector at input column start are inside the output row for kernel column j.
+                (int Lo, int Hi) Reach(int start, int j) =>
+                    (System.Math.Max(0, j * g.Dilation - g.PaddingWidth - start), System.Math.Min(v.Lanes, g.OutWidth + j * g.Dilation - g.PaddingWidth - start));
+                bool declaredLanes = false;
+                for (int u = 0; u < starts.Count; u++)
+                {
+                    for (int j = 0; j < g.KernelWidth; j++)
+                    {
+                        var (lo, hi) = Reach(starts[u], j);
+                        if (lo < hi && (lo > 0 || hi < v.Lanes))
+                        {
+                            if (!declaredLanes)
+                            {
+                                string indices = string.Join(", ", System.Linq.Enumerable.Range(0, v.Lanes).Select(l => Invariant($"{l}f")));
+                                w.WriteLine(Invariant($"{v.T} lanes = {v.Type}.Create({indices});"));
+                                declaredLanes = true;
+                            }
+                            string from = Invariant($"{v.Type}.GreaterThanOrEqual(lanes, {v.Type}.Create({lo}f))"), to = Invariant($"{v.Type}.LessThan(lanes, {v.Type}.Create({hi}f))");
+                            w.WriteLine(Invariant($"{v.T} mask{u}_{j} = {(lo == 0 ? to : hi == v.Lanes ? from : from + " & " + to)}; // lanes {lo} to {hi - 1}"));
+                        }
+                    }
+                }
+                using (w.Block(Invariant($"for (int c = 0; c < {g.InChannels}; c++)")))
+                using (w.Block(Invariant($"for (int iy = 0; iy < {g.InHeight}; iy++)")))
+                {
+                    for (int u = 0; u < starts.Count; u++)
+                    {
+                        w.WriteLine(Invariant($"{v.T} acc{u} = {v.T}.Zero;"));
+                    }
+                    using (w.Block(Invariant($"for (int i = 0; i < {g.KernelHeight}; i++)")))
+                    {
+                        w.WriteLine(Invariant($"int oy = {oy};"));
+                        w.WriteLine(Invariant($"if ((uint)oy >= {g.OutHeight}) continue;"));
+                        w.WriteLine(Invariant($"ref float rows = ref Unsafe.Add(ref col, (c * {g.KernelHeight} + i) * {g.KernelWidth * p} + oy * {g.OutWidth});"));
+                        for (int j = 0; j < g.KernelWidth; j++)
+                        {
+                            for (int u = 0; u < starts.Count; u++)
+                            {
+                                var (lo, hi) = Reach(starts[u], j);
+                                if (lo >= hi)
+                                {
+                                    continue; // the tap reaches none of these columns
+                                }
+                                string load = Invariant($"{v.Type}.LoadUnsafe(ref Unsafe.Add(ref rows, {j * p + starts[u] + g.PaddingWidth - j * g.Dilation}))");
+                                w.WriteLine(Invariant($"acc{u} += {load}{(lo > 0 || hi < v.Lanes ? Invariant($" & mask{u}_{j}") : "")};"));
+                            }
+                        }
+                    }
+                    w.WriteLine(Invariant($"ref float target = ref Unsafe.Add(ref x, (c * {g.InHeight} + iy) * {g.InWidth});"));
+                    for (int u = 0; u < starts.Count; u++)
+                    {
+                        w.WriteLine(Invariant($"acc{u}.StoreUnsafe(ref target, {starts[u]});"));
+                    }
+                }
+            });
+        }
+        w.WriteLine();
+    }
+
+    /// <summary>"iy + 2 - i * 2", without the terms that are 0 or the factors that are 1.</summary>
+    private static string Shifted(string index, int padding, string tap, int dilation) =>
+        index + (padding > 0 ? Invariant($" + {padding}") : "") + " - " + tap + (dilation > 1 ? Invariant($" * {dilation}") : "");
 
     /// <summary>
     /// Whether the backward pass runs pixel-major (products vectorized along the patch) rather than channel-major (dot

@@ -109,6 +109,19 @@ internal sealed record ConvGeometry(
     /// </summary>
     public bool DirectForward => Stride == 1 && !IsPointwise && OutWidth >= 16 && (OutWidth + 15) / 16 * 16 * 7 <= OutWidth * 8;
 
+    /// <summary>
+    /// Whether the input gradient's col2im gathers each input row in registers from shifted, masked whole-vector loads of
+    /// the column gradient (stride 1, input rows of at least one 8-float vector, kernels up to 7 columns, unrolled) rather
+    /// than adding each column-gradient row into the input gradient.
+    /// </summary>
+    public bool GatherCol2Im => Stride == 1 && !IsPointwise && InWidth >= 8 && KernelWidth <= 7 && OutputPlane >= KernelWidth * Dilation;
+
+    /// <summary>
+    /// Floats past the column gradient's end that a gathering col2im loads (and masks out): the kernel's reach. The
+    /// output plane is at least that long, so loads before a row stay inside the matrix.
+    /// </summary>
+    public int GatherOverrun => GatherCol2Im ? (KernelWidth - 1) * Dilation : 0;
+
     /// <summary>The zero-padded copy of one sample's input a direct convolution reads, when it has padding.</summary>
     public long PaddedInputSize => (long)InChannels * PaddedHeight * PaddedWidth;
 }

@@ -122,9 +122,10 @@ internal static partial class Planner
                 weightLength = geometry.OutChannels * patch;
                 biasLength = layer.Bias ? geometry.OutChannels : 0;
                 flops = 2L * geometry.OutChannels * patch * plane;
-                // im2col matrix and its gradient, [patch, output pixels] each, for one sample at a time; a direct
-                // forward pass reuses it for its padded input.
-                scratch = geometry.IsPointwise ? 0 : System.Math.Max(2L * patch * plane, geometry.DirectForward ? geometry.PaddedInputSize : 0);
+                // im2col matrix and its gradient, [patch, output pixels] each, for one sample at a time (and what a
+                // gathering col2im reads past the end); a direct forward pass reuses it for its padded input.
+                scratch = geometry.IsPointwise ? 0
+                    : System.Math.Max(2L * patch * plane + geometry.GatherOverrun, geometry.DirectForward ? geometry.PaddedInputSize : 0);
                 outputShape = new[] { geometry.OutChannels, geometry.OutHeight, geometry.OutWidth };
                 break;
             }
