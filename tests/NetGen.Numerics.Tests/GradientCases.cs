@@ -82,6 +82,8 @@ public sealed class GradientCase
             new ReferenceConv(7, 3, 3, PadHeight: 1, PadWidth: 1, Activation: Activation.Softplus), new ReferenceGlobalAvgPool(), new ReferenceDense(3));
         yield return Image("direct conv 3x9 dilation 2, no padding", () => new DirectDilatedConvNet(), new[] { 1, 9, 32 }, LossKind.MeanSquaredError,
             new ReferenceConv(5, 3, 9, Dilation: 2, Activation: Activation.LeakyReLU, Alpha: 0.2f), new ReferenceFlatten(), new ReferenceDense(2));
+        yield return Image("conv 3x3 with more filters than output pixels (pixel-major weight gradient)", () => new ManyFiltersConvNet(), new[] { 5, 3, 3 }, LossKind.SoftmaxCrossEntropy,
+            new ReferenceConv(11, 3, 3, PadHeight: 1, PadWidth: 1, Activation: Activation.Tanh), new ReferenceFlatten(), new ReferenceDense(3));
         yield return Case("residual, identity shortcut", () => new ResidualNet(), 8, LossKind.SoftmaxCrossEntropy,
             new ReferenceDense(8, Activation.Tanh), new ReferenceResidualStart(), new ReferenceDense(8, Activation.ReLU), new ReferenceDense(8),
             new ReferenceResidualEnd(Activation.ReLU), new ReferenceDense(3));

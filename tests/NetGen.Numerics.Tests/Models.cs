@@ -87,6 +87,11 @@ public partial class DirectConvNet { }
 [Network, Input(1, 9, 32), Conv2D(5, 3, 9, Dilation = 2, Activation = Activation.LeakyReLU, Alpha = 0.2f), Flatten, Dense(2), Loss(LossKind.MeanSquaredError)]
 public partial class DirectDilatedConvNet { }
 
+// A weight gradient summed pixel-major into the batch's sum with more filters (11) than output pixels (9) and a
+// 45-float patch: the accumulating product's last vector overlaps columns already done.
+[Network, Input(5, 3, 3), Conv2D(11, 3, Padding = 1, Activation = Activation.Tanh), Flatten, Dense(3), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class ManyFiltersConvNet { }
+
 // Residual blocks: identity shortcut, linear projection, strided 1x1-convolution projection, and a block that starts
 // at the network input.
 [Network, Input(8), Dense(8, Activation = Activation.Tanh), ResidualStart, Dense(8, Activation = Activation.ReLU), Dense(8), ResidualEnd(Activation = Activation.ReLU), Dense(3), Loss(LossKind.SoftmaxCrossEntropy)]

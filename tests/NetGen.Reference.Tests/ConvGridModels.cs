@@ -21,6 +21,8 @@ namespace NetGen.Reference.Tests;
 //   7. Direct convolutions (stride 1, output rows of whole vectors): 44-wide rows (a group of vectors and an overlapping
 //      tail), 16-wide rows without padding, 28-wide rows under a 3x9 kernel (a loop over the kernel columns), filter
 //      counts that split into unequal tiles (7, 13).
+//   8. A weight gradient summed pixel-major with more filters than output pixels (20 filters on 4 x 4) and a 45-float
+//      patch, so that the accumulating product ends in an overlapping vector.
 // Each class's comment gives its output shape.
 
 // 3x13x11 -> 5x13x11
@@ -291,6 +293,10 @@ public partial class ConvDirectWideKernel { }
 [Network, Input(2, 5, 30), Conv2D(3, 3, Activation = Activation.Tanh), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class ConvDirectTanh { }
 
+// 5x4x4 -> 20x4x4
+[Network, Input(5, 4, 4), Conv2D(20, 3, Padding = 1, Activation = Activation.ReLU), Flatten, Loss(LossKind.MeanSquaredError)]
+public partial class ConvManyFiltersSmallPlane { }
+
 /// <summary>The grid above and each point's torch twin (a <see cref="TorchConv2d"/> and a flatten, under mean squared error).</summary>
 public static partial class ConvGrid
 {
@@ -363,5 +369,6 @@ public static partial class ConvGrid
         new("direct 3 -> 13 k5 p0 on 6x20, sigmoid, no bias", () => new ConvDirectUnpadded(), Conv(3, 6, 20, new TorchConv2d(13, 5, 5, Bias: false, Activation: Activation.Sigmoid))),
         new("direct 1 -> 4 k3x9 same on 7x28, elu 0.7", () => new ConvDirectWideKernel(), Conv(1, 7, 28, new TorchConv2d(4, 3, 9, Padding: ConvPadding.Same, Activation: Activation.ELU, Alpha: 0.7f))),
         new("direct 2 -> 3 k3 p0 on 5x30, tanh", () => new ConvDirectTanh(), Conv(2, 5, 30, new TorchConv2d(3, 3, 3, Activation: Activation.Tanh))),
+        new("5 -> 20 k3 p1 on 4x4, relu (pixel-major, filters > pixels)", () => new ConvManyFiltersSmallPlane(), Conv(5, 4, 4, new TorchConv2d(20, 3, 3, Padding: 1, Activation: Activation.ReLU))),
     };
 }

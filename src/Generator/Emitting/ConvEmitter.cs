@@ -35,12 +35,12 @@ internal static class ConvEmitter
                 Invariant($"y[{f}, {p}] = {ActivationEmitter.Describe(layer.Activation, layer.Alpha)}(W[{f}, {k}] col[{k}, {p}]{(bias == BiasMode.None ? "" : Invariant($" + b[{f}]"))}) for one sample; rows are filters."), fixedRows: f);
             w.WriteLine();
         }
-        bool pixelMajor = PixelMajorBackward(g, f);
+        bool pixelMajor = PixelMajorBackward(g);
         if (pixelMajor)
         {
             EmitIm2Row(w, layer, g);
             GemmEmitter.EmitNN(w, layer.Name + "BackwardWeights", p, k, BiasMode.None, ActivationKind.Identity, float.NaN,
-                Invariant($"dW[{f}, {k}] = dy[{f}, {p}] rows[{p}, {k}] for one sample (the caller adds it to the batch's sum)."), fixedRows: f);
+                Invariant($"dW[{f}, {k}] += dy[{f}, {p}] rows[{p}, {k}] for one sample."), fixedRows: f, accumulate: true);
         }
         else
         {
@@ -69,9 +69,8 @@ internal static class ConvEmitter
         {
             w.WriteLine(Invariant($"// Backward: {p} output pixels are too few for long vector dot products along them (dW = dy col^T), while"));
             w.WriteLine(Invariant($"// the {k} floats of a patch make long vectors: so dW = dy rows runs along the patch, over rows[pixel, patch]"));
-            w.WriteLine("// (im2row, the transposed im2col). The per-sample dW lands in the dcol scratch before dcol is needed and is added");
-            w.WriteLine("// to the batch's sum; the input gradient goes through dcol = W^T dy and col2im, which adds each column back to");
-            w.WriteLine("// every input position it was copied from.");
+            w.WriteLine("// (im2row, the transposed im2col), each sample's product added into the batch's dW; the input gradient goes");
+            w.WriteLine("// through dcol = W^T dy and col2im, which adds each column back to every input position it was copied from.");
         }
         else
         {
@@ -97,8 +96,7 @@ internal static class ConvEmitter
                 if (pixelMajor)
                 {
                     w.WriteLine(Invariant($"{layer.Name}Im2Row(ref xs, ref col);"));
-                    w.WriteLine(Invariant($"{layer.Name}BackwardWeights(ref dys, ref col, ref Unsafe.NullRef<float>(), ref dcol, {f});"));
-                    EmitAddInto(w, "dw", "dcol", layer.WeightLength);
+                    w.WriteLine(Invariant($"{layer.Name}BackwardWeights(ref dys, ref col, ref Unsafe.NullRef<float>(), ref dw, {f});"));
                 }
                 else
                 {
@@ -401,27 +399,10 @@ internal static class ConvEmitter
     /// <summary>
     /// Whether the backward pass runs pixel-major (products vectorized along the patch) rather than channel-major (dot
     /// products along the output pixels): when the output plane is small, so the dot products would be short, and the
-    /// patch holds at least two vectors. The per-sample dW needs filters x patch floats of the dcol scratch.
+    /// patch holds at least two vectors.
     /// </summary>
-    private static bool PixelMajorBackward(ConvGeometry g, int filters) =>
-        !g.IsPointwise && g.OutputPlane < 256 && g.PatchSize >= 16 && filters <= g.OutputPlane;
-
-    /// <summary>target[0..length) += source[0..length), vectorized.</summary>
-    private static void EmitAddInto(SourceWriter w, string target, string source, int length)
-    {
-        int vectors = length / 8 * 8;
-        if (vectors > 0)
-        {
-            using (w.Block(Invariant($"for (int i = 0; i < {vectors}; i += 8)")))
-            {
-                w.WriteLine(Invariant($"(Vector256.LoadUnsafe(ref {target}, (nuint)i) + Vector256.LoadUnsafe(ref {source}, (nuint)i)).StoreUnsafe(ref {target}, (nuint)i);"));
-            }
-        }
-        if (vectors < length)
-        {
-            w.WriteLine(Invariant($"for (int i = {vectors}; i < {length}; i++) Unsafe.Add(ref {target}, i) += Unsafe.Add(ref {source}, i);"));
-        }
-    }
+    private static bool PixelMajorBackward(ConvGeometry g) =>
+        !g.IsPointwise && g.OutputPlane < 256 && g.PatchSize >= 16;
 
     private static void EmitIm2Row(SourceWriter w, LayerPlan layer, ConvGeometry g)
     {

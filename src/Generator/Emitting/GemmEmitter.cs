@@ -51,10 +51,12 @@ internal static class GemmEmitter
         }
     }
 
-    /// <summary>y[rows, n] = f(a[rows, k] b[k, n] + bias).</summary>
+    /// <summary>y[rows, n] = f(a[rows, k] b[k, n] + bias), or y += a b when <paramref name="accumulate"/>.</summary>
     /// <param name="fixedRows">The row count when it is a constant (a convolution's filters), else 0.</param>
-    public static void EmitNN(SourceWriter w, string method, int k, int n, BiasMode bias, ActivationKind activation, float alpha, string comment, int fixedRows = 0)
+    /// <param name="accumulate">Start each sum from y's current value (no bias, no activation) and add the product to it.</param>
+    public static void EmitNN(SourceWriter w, string method, int k, int n, BiasMode bias, ActivationKind activation, float alpha, string comment, int fixedRows = 0, bool accumulate = false)
     {
+        System.Diagnostics.Debug.Assert(!accumulate || (bias == BiasMode.None && activation == ActivationKind.Identity));
         w.WriteLine("// " + comment);
         w.WriteLine(Invariant($"// Register tiles of up to {WideTileRows} rows x 2 vectors (AVX-512 has 32 registers) or {TileRows} rows x 2 vectors (8 accumulators), then"));
         w.WriteLine("// 1 row x 8 vectors: each b vector loaded once serves every row of its tile. A tile only groups outputs; each");
@@ -69,7 +71,7 @@ internal static class GemmEmitter
                     using (w.OpenBlock())
                     {
                         w.WriteLine(Invariant($"const int r = 0; // all {fixedRows} rows in one tile: one pass over b"));
-                        EmitNNRows(w, v, fixedRows, k, n, bias, activation, alpha);
+                        EmitNNRows(w, v, fixedRows, k, n, bias, activation, alpha, accumulate);
                     }
                     return;
                 }
@@ -78,32 +80,32 @@ internal static class GemmEmitter
                 {
                     using (w.Block(Invariant($"for (; r + {tile} <= rows; r += {tile})")))
                     {
-                        EmitNNRows(w, v, tile, k, n, bias, activation, alpha);
+                        EmitNNRows(w, v, tile, k, n, bias, activation, alpha, accumulate);
                     }
                 }
                 using (w.Block("for (; r < rows; r++)"))
                 {
-                    EmitNNRows(w, v, 1, k, n, bias, activation, alpha);
+                    EmitNNRows(w, v, 1, k, n, bias, activation, alpha, accumulate);
                 }
             });
         }
     }
 
-    private static void EmitNNRows(SourceWriter w, VectorWidth v, int rows, int k, int n, BiasMode bias, ActivationKind activation, float alpha)
+    private static void EmitNNRows(SourceWriter w, VectorWidth v, int rows, int k, int n, BiasMode bias, ActivationKind activation, float alpha, bool accumulate)
     {
         for (int i = 0; i < rows; i++)
         {
             w.WriteLine(Invariant($"ref float a{i} = ref Unsafe.Add(ref a, (r + {i}) * {k});"));
             w.WriteLine(Invariant($"ref float y{i} = ref Unsafe.Add(ref y, (r + {i}) * {n});"));
         }
-        int vectorEnd = ForEachColumnTile(w, n, rows, v, (tile, vectors) => EmitNNTile(w, tile, rows, vectors, k, n, bias, activation, alpha));
+        int vectorEnd = ForEachColumnTile(w, n, rows, v, (tile, vectors, overlapped) => EmitNNTile(w, tile, rows, vectors, k, n, bias, activation, alpha, accumulate, overlapped));
         if (vectorEnd < n)
         {
             using (w.Block(Invariant($"for (int c = {vectorEnd}; c < {n}; c++)")))
             {
                 for (int i = 0; i < rows; i++)
                 {
-                    string initial = bias switch
+                    string initial = accumulate ? Invariant($"Unsafe.Add(ref y{i}, c)") : bias switch
                     {
                         BiasMode.PerColumn => "Unsafe.Add(ref bias, c)",
                         BiasMode.PerRow => Invariant($"Unsafe.Add(ref bias, r + {i})"),
@@ -150,7 +152,7 @@ internal static class GemmEmitter
         }
     }
 
-    private static void EmitNNTile(SourceWriter w, VectorWidth v, int rows, int vectors, int k, int n, BiasMode bias, ActivationKind activation, float alpha)
+    private static void EmitNNTile(SourceWriter w, VectorWidth v, int rows, int vectors, int k, int n, BiasMode bias, ActivationKind activation, float alpha, bool accumulate, int overlapped)
     {
         if (bias == BiasMode.PerColumn)
         {
@@ -167,7 +169,8 @@ internal static class GemmEmitter
             }
             for (int j = 0; j < vectors; j++)
             {
-                string initial = bias switch
+                // An overlapping tile of an accumulating product starts from zero and adds only its new lanes to y below.
+                string initial = accumulate && overlapped == 0 ? Invariant($"{v.Type}.LoadUnsafe(ref y{i}, (nuint)(c + {j * v.Lanes}))") : bias switch
                 {
                     BiasMode.PerColumn => Invariant($"bias{j}"),
                     BiasMode.PerRow => Invariant($"rowBias{i}"),
@@ -237,11 +240,19 @@ internal static class GemmEmitter
                 }
             }
         }
+        if (accumulate && overlapped > 0)
+        {
+            string lanes = string.Join(", ", Enumerable.Range(0, v.Lanes).Select(l => Invariant($"{l}f")));
+            w.WriteLine(Invariant($"{v.T} fresh = {v.Type}.GreaterThanOrEqual({v.Type}.Create({lanes}), {v.Type}.Create({overlapped}f)); // lanes {overlapped} on are new columns"));
+        }
         for (int i = 0; i < rows; i++)
         {
             for (int j = 0; j < vectors; j++)
             {
-                w.WriteLine(Invariant($"{ActivationEmitter.Vector(activation, alpha, $"acc{i}{j}", v)}.StoreUnsafe(ref y{i}, (nuint)(c + {j * v.Lanes}));"));
+                string value = accumulate && overlapped > 0
+                    ? Invariant($"({v.Type}.LoadUnsafe(ref y{i}, (nuint)(c + {j * v.Lanes})) + (acc{i}{j} & fresh))")
+                    : ActivationEmitter.Vector(activation, alpha, $"acc{i}{j}", v);
+                w.WriteLine(Invariant($"{value}.StoreUnsafe(ref y{i}, (nuint)(c + {j * v.Lanes}));"));
             }
         }
     }
@@ -273,7 +284,7 @@ internal static class GemmEmitter
 
     private static void EmitTNRows(SourceWriter w, VectorWidth width, int rows, int k, int n)
     {
-        int vectorEnd = ForEachColumnTile(w, n, rows, width, (v, vectors) =>
+        int vectorEnd = ForEachColumnTile(w, n, rows, width, (v, vectors, _) =>
         {
             for (int i = 0; i < rows; i++)
             {
@@ -439,7 +450,7 @@ internal static class GemmEmitter
         {
             EmitWidths(w, width =>
             {
-                int vectorEnd = ForEachColumnTile(w, n, 1, width, (v, vectors) =>
+                int vectorEnd = ForEachColumnTile(w, n, 1, width, (v, vectors, _) =>
                 {
                     for (int j = 0; j < vectors; j++)
                     {
@@ -475,7 +486,8 @@ internal static class GemmEmitter
     /// 256-bit vector for the rest. Only outputs narrower than 8 columns are left to scalar code. Returns where the
     /// scalar columns start. Callers must overwrite y (never accumulate into it): overlapped columns are stored twice.
     /// </summary>
-    private static int ForEachColumnTile(SourceWriter w, int n, int rows, VectorWidth v, System.Action<VectorWidth, int> emitTile)
+    /// <summary>Emits the column tiles of a row tile; the callback gets the width, the vectors and how many leading lanes overlap columns already done.</summary>
+    private static int ForEachColumnTile(SourceWriter w, int n, int rows, VectorWidth v, System.Action<VectorWidth, int, int> emitTile)
     {
         int vectorsPerTile = System.Math.Max(1, (rows > TileRows ? 16 : 8) / rows);
         int wide = vectorsPerTile * v.Lanes;
@@ -484,7 +496,7 @@ internal static class GemmEmitter
         {
             using (w.Block(Invariant($"for (int c = 0; c < {wideEnd}; c += {wide})")))
             {
-                emitTile(v, vectorsPerTile);
+                emitTile(v, vectorsPerTile, 0);
             }
         }
         int rest = (n - wideEnd) / v.Lanes;
@@ -494,7 +506,7 @@ internal static class GemmEmitter
             using (w.OpenBlock())
             {
                 w.WriteLine(Invariant($"const int c = {wideEnd};"));
-                emitTile(v, rest);
+                emitTile(v, rest, 0);
             }
         }
         if (v.Lanes > VectorWidth.V256.Lanes && n - end >= VectorWidth.V256.Lanes)
@@ -502,7 +514,7 @@ internal static class GemmEmitter
             using (w.OpenBlock())
             {
                 w.WriteLine(Invariant($"const int c = {end};"));
-                emitTile(VectorWidth.V256, 1);
+                emitTile(VectorWidth.V256, 1, 0);
             }
             end += VectorWidth.V256.Lanes;
         }
@@ -513,7 +525,7 @@ internal static class GemmEmitter
             using (w.OpenBlock())
             {
                 w.WriteLine(Invariant($"const int c = {n - VectorWidth.V256.Lanes}; // overlaps {end - (n - VectorWidth.V256.Lanes)} columns"));
-                emitTile(VectorWidth.V256, 1);
+                emitTile(VectorWidth.V256, 1, end - (n - VectorWidth.V256.Lanes));
             }
             end = n;
         }
