@@ -23,13 +23,11 @@ public class WeightLayoutBenchmark
     private float[] _weights = Array.Empty<float>();
     private float[] _panels = Array.Empty<float>();
     private float[] _y = Array.Empty<float>();
+    private int _inputs;
+    private int _outputs;
 
     [Params("784x128", "784x512", "1024x1024")]
     public string Shape { get; set; } = "784x128";
-
-    private int Inputs => int.Parse(Shape.Split('x')[0], System.Globalization.CultureInfo.InvariantCulture);
-
-    private int Outputs => int.Parse(Shape.Split('x')[1], System.Globalization.CultureInfo.InvariantCulture);
 
     [GlobalSetup]
     public void Setup()
@@ -38,11 +36,14 @@ public class WeightLayoutBenchmark
         {
             throw new NotSupportedException("The tile under test is the Vector512 one.");
         }
+        string[] sides = Shape.Split('x');
+        _inputs = int.Parse(sides[0], System.Globalization.CultureInfo.InvariantCulture);
+        _outputs = int.Parse(sides[1], System.Globalization.CultureInfo.InvariantCulture);
         var random = new Random(7);
-        _x = new float[Rows * Inputs];
-        _weights = new float[Inputs * Outputs];
-        _panels = new float[Inputs * Outputs];
-        _y = new float[Rows * Outputs];
+        _x = new float[Rows * _inputs];
+        _weights = new float[_inputs * _outputs];
+        _panels = new float[_inputs * _outputs];
+        _y = new float[Rows * _outputs];
         for (int i = 0; i < _x.Length; i++)
         {
             _x[i] = random.NextSingle();
@@ -53,7 +54,7 @@ public class WeightLayoutBenchmark
         }
         Pack();
         float[] expected = new float[_y.Length];
-        Product(_weights, Outputs, expected);
+        Product(_weights, _outputs, expected);
         Product(_panels, PanelWidth, _y);
         if (!expected.AsSpan().SequenceEqual(_y))
         {
@@ -62,7 +63,7 @@ public class WeightLayoutBenchmark
     }
 
     [Benchmark(Baseline = true)]
-    public void RowMajor() => Product(_weights, Outputs, _y);
+    public void RowMajor() => Product(_weights, _outputs, _y);
 
     [Benchmark]
     public void Panels() => Product(_panels, PanelWidth, _y);
@@ -70,7 +71,7 @@ public class WeightLayoutBenchmark
     [Benchmark]
     public void Pack()
     {
-        int k = Inputs, n = Outputs;
+        int k = _inputs, n = _outputs;
         ref float source = ref _weights[0];
         ref float target = ref _panels[0];
         for (int panel = 0; panel < n / PanelWidth; panel++)
@@ -88,7 +89,7 @@ public class WeightLayoutBenchmark
     /// <summary>y[64, n] = x[64, k] w, in 8 x 32 tiles; <paramref name="stride"/> is the distance between a tile's rows of w.</summary>
     private void Product(float[] weights, int stride, float[] y)
     {
-        int k = Inputs, n = Outputs;
+        int k = _inputs, n = _outputs;
         bool packed = stride == PanelWidth;
         ref float a = ref _x[0];
         for (int r = 0; r < Rows; r += 8)

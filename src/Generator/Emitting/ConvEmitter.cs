@@ -1,4 +1,3 @@
-using System.Linq;
 using static System.FormattableString;
 
 namespace NetGen.Generator;
@@ -20,9 +19,14 @@ internal static class ConvEmitter
         int f = layer.Units, k = g.PatchSize, p = g.OutputPlane;
         BiasMode bias = layer.BiasLength > 0 ? BiasMode.PerRow : BiasMode.None;
         w.WriteLine(LayerEmitter.Header(layer));
+        bool pixelMajor = PixelMajorBackward(g);
         if (!g.IsPointwise)
         {
-            EmitIm2Col(w, layer, g);
+            // im2col serves the im2col forward pass and the channel-major weight gradient; a direct, pixel-major layer uses neither.
+            if (!g.DirectForward || !pixelMajor)
+            {
+                EmitIm2Col(w, layer, g);
+            }
             EmitCol2Im(w, layer, g);
         }
         if (g.DirectForward)
@@ -35,7 +39,6 @@ internal static class ConvEmitter
                 Invariant($"y[{f}, {p}] = {ActivationEmitter.Describe(layer.Activation, layer.Alpha)}(W[{f}, {k}] col[{k}, {p}]{(bias == BiasMode.None ? "" : Invariant($" + b[{f}]"))}) for one sample; rows are filters."), fixedRows: f);
             w.WriteLine();
         }
-        bool pixelMajor = PixelMajorBackward(g);
         if (pixelMajor)
         {
             EmitIm2Row(w, layer, g);
@@ -346,8 +349,7 @@ internal static class ConvEmitter
                         {
                             if (!declaredLanes)
                             {
-                                string indices = string.Join(", ", System.Linq.Enumerable.Range(0, v.Lanes).Select(l => Invariant($"{l}f")));
-                                w.WriteLine(Invariant($"{v.T} lanes = {v.Type}.Create({indices});"));
+                                w.WriteLine(Invariant($"{v.T} lanes = {v.Indices};"));
                                 declaredLanes = true;
                             }
                             string from = Invariant($"{v.Type}.GreaterThanOrEqual(lanes, {v.Type}.Create({lo}f))"), to = Invariant($"{v.Type}.LessThan(lanes, {v.Type}.Create({hi}f))");

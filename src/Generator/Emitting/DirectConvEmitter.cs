@@ -18,21 +18,20 @@ internal static class DirectConvEmitter
 
     public static void EmitKernels(SourceWriter w, LayerPlan layer, ConvGeometry g)
     {
-        bool padded = g.PaddingHeight > 0 || g.PaddingWidth > 0;
-        if (padded)
+        if (g.HasPadding)
         {
             EmitPad(w, layer, g);
         }
-        EmitDirect(w, layer, g, padded);
+        EmitDirect(w, layer, g);
     }
 
     /// <summary>The batch loop of the forward pass.</summary>
     public static void EmitForward(SourceWriter w, LayerPlan layer, ConvGeometry g)
     {
-        bool padded = g.PaddingHeight > 0 || g.PaddingWidth > 0;
+        bool padded = g.HasPadding;
         w.WriteLine(Invariant($"// Forward over the batch, one sample at a time, as a direct convolution: the {g.OutWidth}-pixel output rows are whole"));
         w.WriteLine(Invariant($"// vectors and a {g.PatchSize}-float patch is short, so copying patches out (im2col, {g.PatchSize} x {g.OutputPlane} floats per sample)"));
-        w.WriteLine("// would cost about as much as the product; the backward pass still uses im2col, which its weight gradient needs.");
+        w.WriteLine("// would cost about as much as the product. The backward pass copies the patches itself, for its weight gradient.");
         using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float x, ref float w, ref float b, ref float y, ref float scratch, int batch)")))
         {
             if (padded)
@@ -71,8 +70,9 @@ internal static class DirectConvEmitter
         w.WriteLine();
     }
 
-    private static void EmitDirect(SourceWriter w, LayerPlan layer, ConvGeometry g, bool padded)
+    private static void EmitDirect(SourceWriter w, LayerPlan layer, ConvGeometry g)
     {
+        bool padded = g.HasPadding;
         int f = layer.Units;
         bool bias = layer.BiasLength > 0;
         int rowStride = padded ? g.PaddedWidth : g.InWidth, planeStride = padded ? g.PaddedHeight * g.PaddedWidth : g.InputPlane;

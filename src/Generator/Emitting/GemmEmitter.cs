@@ -19,6 +19,9 @@ internal sealed record VectorWidth(string Type, int Lanes)
 
     /// <summary>The vector type, e.g. <c>Vector512&lt;float&gt;</c>.</summary>
     public string T => Type + "<float>";
+
+    /// <summary>An expression for the vector of lane indices, 0f, 1f, ..., for masks built by comparison.</summary>
+    public string Indices => Type + ".Create(" + string.Join(", ", System.Linq.Enumerable.Range(0, Lanes).Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture) + "f")) + ")";
 }
 
 /// <summary>
@@ -242,8 +245,7 @@ internal static class GemmEmitter
         }
         if (accumulate && overlapped > 0)
         {
-            string lanes = string.Join(", ", Enumerable.Range(0, v.Lanes).Select(l => Invariant($"{l}f")));
-            w.WriteLine(Invariant($"{v.T} fresh = {v.Type}.GreaterThanOrEqual({v.Type}.Create({lanes}), {v.Type}.Create({overlapped}f)); // lanes {overlapped} on are new columns"));
+            w.WriteLine(Invariant($"{v.T} fresh = {v.Type}.GreaterThanOrEqual({v.Indices}, {v.Type}.Create({overlapped}f)); // lanes {overlapped} on are new columns"));
         }
         for (int i = 0; i < rows; i++)
         {
@@ -484,9 +486,10 @@ internal static class GemmEmitter
     /// of AVX-512, which has the registers for them), then one narrower tile for
     /// the vectors left over, then, in the 512-bit body, one 256-bit vector if 8 floats remain, then one overlapping
     /// 256-bit vector for the rest. Only outputs narrower than 8 columns are left to scalar code. Returns where the
-    /// scalar columns start. Callers must overwrite y (never accumulate into it): overlapped columns are stored twice.
+    /// scalar columns start. The callback gets the width, the vectors and how many leading lanes overlap columns already
+    /// done (0 but for the last tile): a caller that overwrites y stores those twice with the same values, one that
+    /// accumulates into y must add only the other lanes.
     /// </summary>
-    /// <summary>Emits the column tiles of a row tile; the callback gets the width, the vectors and how many leading lanes overlap columns already done.</summary>
     private static int ForEachColumnTile(SourceWriter w, int n, int rows, VectorWidth v, System.Action<VectorWidth, int, int> emitTile)
     {
         int vectorsPerTile = System.Math.Max(1, (rows > TileRows ? 16 : 8) / rows);

@@ -93,6 +93,9 @@ internal sealed record ConvGeometry(
     /// <summary>A 1x1 convolution with stride 1 and no padding reads its input directly as the im2col matrix.</summary>
     public bool IsPointwise => KernelHeight == 1 && KernelWidth == 1 && Stride == 1 && PaddingHeight == 0 && PaddingWidth == 0;
 
+    /// <summary>Whether the input is padded on any side.</summary>
+    public bool HasPadding => PaddingHeight > 0 || PaddingWidth > 0;
+
     /// <summary>Rows of the input a stride-1 convolution reads, padding included: output rows plus the kernel's reach.</summary>
     public int PaddedHeight => OutHeight + (KernelHeight - 1) * Dilation;
 
