@@ -10,6 +10,16 @@ internal sealed class SourceWriter
     private readonly StringBuilder _builder = new();
     private int _indent;
 
+    public SourceWriter()
+    {
+    }
+
+    /// <summary>A writer that starts at <paramref name="indent"/> levels, for text rendered apart and appended later.</summary>
+    public SourceWriter(int indent) => _indent = indent;
+
+    /// <summary>The current indentation level.</summary>
+    public int IndentLevel => _indent;
+
     public void WriteLine(string line)
     {
         if (line.Length > 0)
@@ -21,6 +31,9 @@ internal sealed class SourceWriter
     }
 
     public void WriteLine() => _builder.Append('\n');
+
+    /// <summary>Appends text another writer rendered (at this writer's indentation), as is.</summary>
+    public void WriteRendered(string text) => _builder.Append(text);
 
     /// <summary>Writes each line of a multi-line text at the current indentation.</summary>
     public void WriteLines(string text)

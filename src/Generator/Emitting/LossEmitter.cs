@@ -37,8 +37,8 @@ internal static class LossEmitter
         bool perSample = plan.Loss == LossKindMirror.SoftmaxCrossEntropy;
         w.WriteLine(perSample ? "// The mean over the batch's samples." : "// The mean over the batch's samples and outputs (or classes).");
         w.WriteLine(perSample
-            ? "private static float MeanLoss(double total, int batch) => (float)(total / batch);"
-            : Invariant($"private static float MeanLoss(double total, int batch) => (float)(total / ({c}.0 * batch));"));
+            ? "internal static float MeanLoss(double total, int batch) => (float)(total / batch);"
+            : Invariant($"internal static float MeanLoss(double total, int batch) => (float)(total / ({c}.0 * batch));"));
         w.WriteLine();
         if (Planner.IsClassLabelLoss(plan.Loss, c))
         {

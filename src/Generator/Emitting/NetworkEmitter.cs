@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using static System.FormattableString;
@@ -5,23 +7,60 @@ using static System.FormattableString;
 namespace NetGen.Generator;
 
 /// <summary>Writes the generated partial class of one network: summary header, constants, buffers, public API, and the straight-line forward and backward passes.</summary>
+/// <summary>
+/// Writes the generated file of one network, in two parts.
+/// <para>
+/// The network class itself, in the user's namespace: constants, buffers, the public API, initialization. Name lookup
+/// from inside it passes through the user's class (and its base classes) and namespace, which may hold types named
+/// Math, Span or Unsafe, so every framework name there is written <c>global::</c>-qualified. That part is a few
+/// hundred lines and mostly delegates.
+/// </para>
+/// <para>
+/// The kernels (the forward and backward passes, the loss, each layer's vectorized methods), in a file-local static
+/// class inside a namespace declaration of NetGen's own, <c>NetGen.Generated</c>, with its own <c>using global::...</c>
+/// directives. From there lookup goes: the kernel class, NetGen.Generated, those usings, then NetGen and the global
+/// namespace; it never passes through the user's namespace or class, and the usings of the namespace declaration win
+/// over the project's global usings. So the thousands of kernel lines keep short names (<c>Vector256.LoadUnsafe</c>,
+/// <c>Unsafe.Add</c>) and stay readable; qualifying each of them would double their length. The class is file-local,
+/// so networks of the same name in different namespaces never clash, and nothing of it is visible outside the file.
+/// Neither part uses contextual keywords that a user type could shadow (<c>var</c>, <c>nameof</c>, <c>nint</c>).
+/// </para>
+/// <para>
+/// Layers whose kernels are the same code (same kind, shapes and arguments) share one set of kernel methods, named
+/// after the first of them: a deep stack of equal layers emits its kernels once.
+/// </para>
+/// </summary>
 internal static class NetworkEmitter
 {
+    /// <summary>The namespace of the kernel classes: NetGen's own, so that lookup from the kernels avoids the user's.</summary>
+    public const string KernelNamespace = "NetGen.Generated";
+
+    // Framework names as the network class writes them (see the class summary).
+    public const string Span = "global::System.Span";
+    public const string ReadOnlySpan = "global::System.ReadOnlySpan";
+    public const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+    public const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
+
+    // Stands for a layer's name while its kernels are rendered to be compared with other layers'.
+    private const string NamePlaceholder = "\u0001";
+
+    /// <summary>The file-local class that holds the kernels of <paramref name="plan"/>.</summary>
+    public static string KernelClass(NetworkPlan plan) => plan.ClassName.TrimStart('@') + "Kernels";
+
+    /// <summary>The kernel class as the network class names it.</summary>
+    public static string Kernels(NetworkPlan plan) => "global::" + KernelNamespace + "." + KernelClass(plan);
+
     public static string Emit(NetworkPlan plan)
     {
         var w = new SourceWriter();
         EmitHeader(w, plan);
         w.WriteLine("#nullable enable");
         w.WriteLine();
-        w.WriteLine("using System;");
-        w.WriteLine("using System.Runtime.CompilerServices;");
-        w.WriteLine("using System.Runtime.InteropServices;");
-        w.WriteLine("using System.Runtime.Intrinsics;");
-        w.WriteLine();
         if (plan.Namespace is not null)
         {
-            w.WriteLine("namespace " + plan.Namespace + ";");
-            w.WriteLine();
+            w.WriteLine("namespace " + plan.Namespace);
+            w.WriteLine("{");
+            w.Indent();
         }
         using (w.Block(Invariant($"{plan.Accessibility} partial class {plan.ClassName} : global::NetGen.INetwork, global::NetGen.ITeamWork")))
         {
@@ -29,14 +68,44 @@ internal static class NetworkEmitter
             EmitBuffers(w, plan);
             PublicApiEmitter.Emit(w, plan);
             EmitInitialization(w, plan);
-            EmitForwardPass(w, plan);
-            EmitBackwardPass(w, plan);
+            EmitDescription(w, plan);
+            w.WriteLine("int global::NetGen.INetwork.InputSize => InputSize;");
+            w.WriteLine("int global::NetGen.INetwork.OutputSize => OutputSize;");
+            w.WriteLine("int global::NetGen.INetwork.TargetSize => TargetSize;");
+            w.WriteLine("global::NetGen.LossKind global::NetGen.INetwork.Loss => Loss;");
+            w.WriteLine("string global::NetGen.INetwork.Fingerprint => Fingerprint;");
+        }
+        if (plan.Namespace is not null)
+        {
+            w.Unindent();
+            w.WriteLine("}");
+        }
+        w.WriteLine();
+        EmitKernelClass(w, plan);
+        return w.ToString();
+    }
+
+    private static void EmitKernelClass(SourceWriter w, NetworkPlan plan)
+    {
+        w.WriteLine("// The kernels, in NetGen's namespace so that no type of the network's own namespace can change what they call.");
+        w.WriteLine("namespace " + KernelNamespace);
+        w.WriteLine("{");
+        w.Indent();
+        w.WriteLine("using global::System;");
+        w.WriteLine("using global::System.Runtime.CompilerServices;");
+        w.WriteLine("using global::System.Runtime.InteropServices;");
+        w.WriteLine("using global::System.Runtime.Intrinsics;");
+        w.WriteLine();
+        w.WriteLine(Invariant($"// The forward and backward passes, the loss and the per-layer kernels of {plan.ClassName.TrimStart('@')}."));
+        using (w.Block("file static class " + KernelClass(plan)))
+        {
+            EmitKernelConstants(w, plan);
+            PublicApiEmitter.EmitEntryPoints(w, plan);
+            Dictionary<int, string> kernelNames = EmitLayerKernels(w, plan, out string layerKernels);
+            EmitForwardPass(w, plan, kernelNames);
+            EmitBackwardPass(w, plan, kernelNames);
             LossEmitter.Emit(w, plan);
-            LayerPlan output = OutputLayer(plan);
-            foreach (LayerPlan layer in plan.Layers)
-            {
-                LayerEmitter.EmitKernels(w, layer, logitsVariant: layer == output && plan.Loss == LossKindMirror.BinaryCrossEntropy);
-            }
+            w.WriteRendered(layerKernels);
             ActivationEmitter.EmitHelpers(w, ActivationEmitter.Used(plan));
             if (plan.Layers.Any(l => l.Kind == LayerKind.Dropout))
             {
@@ -50,14 +119,67 @@ internal static class NetworkEmitter
             {
                 RegularizationEmitter.EmitCombineParts(w);
             }
-            EmitDescription(w, plan);
-            w.WriteLine("int global::NetGen.INetwork.InputSize => InputSize;");
-            w.WriteLine("int global::NetGen.INetwork.OutputSize => OutputSize;");
-            w.WriteLine("int global::NetGen.INetwork.TargetSize => TargetSize;");
-            w.WriteLine("global::NetGen.LossKind global::NetGen.INetwork.Loss => Loss;");
-            w.WriteLine("string global::NetGen.INetwork.Fingerprint => Fingerprint;");
         }
-        return w.ToString();
+        w.Unindent();
+        w.WriteLine("}");
+    }
+
+    /// <summary>
+    /// Renders every layer's kernels and groups the layers whose kernels are the same code: each group's kernels are
+    /// written once, named after its first layer. Returns, per layer index, the name its kernels go by, and the text.
+    /// Two layers share when their kernels, rendered under a placeholder name, are equal but for the comments that
+    /// head a layer's code (which name its index and offsets), so sharing can never change what a layer computes.
+    /// </summary>
+    private static Dictionary<int, string> EmitLayerKernels(SourceWriter w, NetworkPlan plan, out string text)
+    {
+        LayerPlan output = OutputLayer(plan);
+        var groups = new List<(LayerPlan Owner, List<int> Users, string Rendered)>();
+        var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        var names = new Dictionary<int, string>();
+        foreach (LayerPlan layer in plan.Layers.Where(l => l.HasCode))
+        {
+            var scratch = new SourceWriter(w.IndentLevel);
+            LayerEmitter.EmitKernels(scratch, layer with { Name = NamePlaceholder }, logitsVariant: layer == output && plan.Loss == LossKindMirror.BinaryCrossEntropy);
+            string rendered = scratch.ToString();
+            string key = string.Join("\n", rendered.Split('\n').Where(line => !line.TrimStart().StartsWith("// Layer ", StringComparison.Ordinal)));
+            if (byKey.TryGetValue(key, out int group))
+            {
+                groups[group].Users.Add(layer.Index);
+                names[layer.Index] = groups[group].Owner.Name;
+                continue;
+            }
+            byKey[key] = groups.Count;
+            groups.Add((layer, new List<int>(), rendered));
+            names[layer.Index] = layer.Name;
+        }
+        var result = new SourceWriter(w.IndentLevel);
+        foreach ((LayerPlan owner, List<int> users, string rendered) in groups)
+        {
+            if (users.Count > 0)
+            {
+                result.WriteLine(Invariant($"// Layer {owner.Index}'s kernels also serve layer{(users.Count > 1 ? "s" : "")} {Ranges(users)}: the same shapes and arguments."));
+            }
+            result.WriteRendered(rendered.Replace(NamePlaceholder, owner.Name));
+        }
+        text = result.ToString();
+        return names;
+    }
+
+    /// <summary>"3, 5-9, 12": ascending indices with consecutive runs joined.</summary>
+    private static string Ranges(List<int> indices)
+    {
+        var parts = new List<string>();
+        for (int i = 0; i < indices.Count;)
+        {
+            int j = i;
+            while (j + 1 < indices.Count && indices[j + 1] == indices[j] + 1)
+            {
+                j++;
+            }
+            parts.Add(j == i ? Invariant($"{indices[i]}") : Invariant($"{indices[i]}-{indices[j]}"));
+            i = j + 1;
+        }
+        return string.Join(", ", parts);
     }
 
     public static LayerPlan OutputLayer(NetworkPlan plan) => plan.Layers.Last(l => l.HasCode);
@@ -112,17 +234,42 @@ internal static class NetworkEmitter
             w.WriteLine(Invariant($"public const int {layer.Name}OutputOffset = {layer.OutputWorkspaceOffset};"));
             w.WriteLine();
         }
+        w.WriteLine("/// <summary>");
+        w.WriteLine("/// The largest batch one call takes: a larger one would need a buffer (inputs, layer outputs or gradients of the");
+        w.WriteLine("/// whole batch) longer than the largest .NET array.");
+        w.WriteLine("/// </summary>");
+        w.WriteLine(Invariant($"public const int MaxBatchSize = {MaxBatchSize(plan)};"));
+        w.WriteLine();
+    }
+
+    /// <summary>The largest .NET array, in elements (Array.MaxLength).</summary>
+    private const long ArrayMaxLength = 0x7FFFFFC7;
+
+    /// <summary>The largest batch whose buffers all fit in arrays, and whose span lengths fit in an int.</summary>
+    public static int MaxBatchSize(NetworkPlan plan)
+    {
+        long limit = (ArrayMaxLength - plan.ScratchSize - plan.StatsSize) / System.Math.Max(1, plan.WorkspacePerSample);
+        foreach (int perSample in new[] { plan.DeltaPerSample, plan.InputSize, plan.OutputSize, plan.TargetSize })
+        {
+            limit = System.Math.Min(limit, ArrayMaxLength / System.Math.Max(1, perSample));
+        }
+        return (int)System.Math.Max(1, limit);
+    }
+
+    private static void EmitKernelConstants(SourceWriter w, NetworkPlan plan)
+    {
+        w.WriteLine(Invariant($"private const int InputSize = {plan.InputSize}, OutputSize = {plan.OutputSize};"));
         w.WriteLine("// Floats per sample of the activation workspace (every layer's stored outputs) and of each gradient buffer.");
-        w.WriteLine(Invariant($"private const int WorkspacePerSample = {plan.WorkspacePerSample};"));
-        w.WriteLine(Invariant($"private const int DeltaPerSample = {plan.DeltaPerSample};"));
+        w.WriteLine(Invariant($"internal const int WorkspacePerSample = {plan.WorkspacePerSample};"));
+        w.WriteLine(Invariant($"internal const int DeltaPerSample = {plan.DeltaPerSample};"));
         w.WriteLine("// Floats of per-call scratch after the workspace: the largest of a convolution's im2col matrices (one sample at a time) and a dense layer's transposed weights.");
-        w.WriteLine(Invariant($"private const int ScratchSize = {plan.ScratchSize};"));
+        w.WriteLine(Invariant($"internal const int ScratchSize = {plan.ScratchSize};"));
         w.WriteLine("// Floats of batch-norm statistics after the scratch: each layer's batch mean and inverse standard deviation.");
-        w.WriteLine(Invariant($"private const int StatsSize = {plan.StatsSize};"));
+        w.WriteLine(Invariant($"internal const int StatsSize = {plan.StatsSize};"));
         if (HasNorm(plan))
         {
             w.WriteLine("// Doubles per part in normSums: each batch-norm layer's sums (4 per channel) when a training batch is split.");
-            w.WriteLine(Invariant($"private const int NormSlots = {2 * plan.StatsSize};"));
+            w.WriteLine(Invariant($"internal const int NormSlots = {2 * plan.StatsSize};"));
         }
         w.WriteLine();
     }
@@ -155,32 +302,28 @@ internal static class NetworkEmitter
         }
         w.WriteLine("// Training buffers of each part of a batch (one part unless Threads > 1), grown to the largest share seen, so");
         w.WriteLine("// that steps allocate nothing after that. Part 0 writes its weight gradients into Gradients, part k into _partGradients[k - 1].");
-        w.WriteLine("private float[][] _workspaces = Array.Empty<float[]>();");
-        w.WriteLine("private float[][] _deltasA = Array.Empty<float[]>();");
-        w.WriteLine("private float[][] _deltasB = Array.Empty<float[]>();");
+        w.WriteLine("private float[][] _workspaces = global::System.Array.Empty<float[]>();");
+        w.WriteLine("private float[][] _deltasA = global::System.Array.Empty<float[]>();");
+        w.WriteLine("private float[][] _deltasB = global::System.Array.Empty<float[]>();");
         if (plan.Layers.Any(l => l.Kind == LayerKind.ResidualEnd))
         {
-            w.WriteLine("private float[][] _deltasC = Array.Empty<float[]>();");
+            w.WriteLine("private float[][] _deltasC = global::System.Array.Empty<float[]>();");
         }
-        w.WriteLine("private float[][] _partGradients = Array.Empty<float[]>();");
-        w.WriteLine("private double[] _partLosses = Array.Empty<double>();");
+        w.WriteLine("private float[][] _partGradients = global::System.Array.Empty<float[]>();");
+        w.WriteLine("private double[] _partLosses = global::System.Array.Empty<double>();");
         if (HasNorm(plan))
         {
-            w.WriteLine("private double[] _normSums = Array.Empty<double>(); // batch-norm sums of a split batch's parts");
+            w.WriteLine("private double[] _normSums = global::System.Array.Empty<double>(); // batch-norm sums of a split batch's parts");
         }
         w.WriteLine("private int _capacity;");
         w.WriteLine("private int _threads = 1;");
-        w.WriteLine();
-        w.WriteLine("// Inference workspace, one per thread, so concurrent Forward calls never share activations.");
-        w.WriteLine("[ThreadStatic]");
-        w.WriteLine("private static float[]? t_workspace;");
         w.WriteLine();
     }
 
     private static void SpanAccessor(SourceWriter w, string name, string buffer, int offset, int length, string doc)
     {
         w.WriteLine("/// <summary>" + doc + "</summary>");
-        w.WriteLine(Invariant($"public Span<float> {name} => {buffer}.AsSpan({offset}, {length});"));
+        w.WriteLine(Invariant($"public {Span}<float> {name} => new({buffer}, {offset}, {length});"));
         w.WriteLine();
     }
 
@@ -209,12 +352,12 @@ internal static class NetworkEmitter
         w.WriteLine();
         using (w.Block("private static float[] CreateBuffers()"))
         {
-            w.WriteLine(Invariant($"var buffers = new float[{plan.BufferCount}];"));
+            w.WriteLine(Invariant($"float[] buffers = new float[{plan.BufferCount}];"));
             w.WriteLine("ResetBuffers(buffers);");
             w.WriteLine("return buffers;");
         }
         w.WriteLine();
-        using (w.Block("private static void ResetBuffers(Span<float> buffers)"))
+        using (w.Block($"private static void ResetBuffers({Span}<float> buffers)"))
         {
             foreach (LayerPlan layer in plan.Layers.Where(l => l.Norm is not null))
             {
@@ -226,14 +369,14 @@ internal static class NetworkEmitter
         w.WriteLine();
         using (w.Block("private static float[] CreateParameters()"))
         {
-            w.WriteLine("var parameters = new float[ParameterCount];");
+            w.WriteLine("float[] parameters = new float[ParameterCount];");
             w.WriteLine("Initialize(parameters, 0);");
             w.WriteLine("return parameters;");
         }
         w.WriteLine();
-        using (w.Block("private static void Initialize(Span<float> parameters, int seed)"))
+        using (w.Block($"private static void Initialize({Span}<float> parameters, int seed)"))
         {
-            w.WriteLine("var random = new global::NetGen.SeededRandom(seed);");
+            w.WriteLine("global::NetGen.SeededRandom random = new(seed);");
             foreach (LayerPlan layer in plan.Layers.Where(l => l.HasParameters))
             {
                 string weights = Invariant($"parameters.Slice({layer.WeightOffset}, {layer.WeightLength})");
@@ -287,7 +430,11 @@ internal static class NetworkEmitter
     private static string Bias(string buffer, LayerPlan layer) =>
         layer.BiasLength > 0 ? Parameter(buffer, layer.BiasOffset) : "ref Unsafe.NullRef<float>()";
 
-    private static void EmitForwardPass(SourceWriter w, NetworkPlan plan)
+    /// <summary>The layer under the name of the kernels it runs (its own, or those of an earlier layer of the same code).</summary>
+    private static LayerPlan KernelOf(LayerPlan layer, Dictionary<int, string> kernelNames) =>
+        kernelNames.TryGetValue(layer.Index, out string? name) && name != layer.Name ? layer with { Name = name } : layer;
+
+    private static void EmitForwardPass(SourceWriter w, NetworkPlan plan, Dictionary<int, string> kernelNames)
     {
         bool logits = plan.Loss == LossKindMirror.BinaryCrossEntropy;
         w.WriteLine("// The forward pass, layer by layer: each layer's output goes to its own region of the workspace");
@@ -308,29 +455,30 @@ internal static class NetworkEmitter
             foreach (LayerPlan layer in plan.Layers)
             {
                 w.WriteLine(LayerEmitter.Header(layer));
+                LayerPlan kernel = KernelOf(layer, kernelNames);
                 string source = Source(plan, layer), result = Workspace("ws", layer.OutputWorkspaceOffset);
                 switch (layer.Kind)
                 {
                     case LayerKind.Dense:
                     case LayerKind.Maxout:
-                        DenseEmitter.EmitForwardCall(w, layer, source, result, Parameter("p", layer.WeightOffset), Bias("p", layer), logits && layer == output);
+                        DenseEmitter.EmitForwardCall(w, kernel, source, result, Parameter("p", layer.WeightOffset), Bias("p", layer), logits && layer == output);
                         break;
                     case LayerKind.Conv2D:
-                        ConvEmitter.EmitForwardCall(w, layer, source, result, Parameter("p", layer.WeightOffset), Bias("p", layer));
+                        ConvEmitter.EmitForwardCall(w, kernel, source, result, Parameter("p", layer.WeightOffset), Bias("p", layer));
                         break;
                     case LayerKind.MaxPool2D:
                     case LayerKind.AvgPool2D:
                     case LayerKind.GlobalAvgPool:
-                        PoolEmitter.EmitForwardCall(w, layer, source, result);
+                        PoolEmitter.EmitForwardCall(w, kernel, source, result);
                         break;
                     case LayerKind.Dropout:
-                        w.WriteLine(Invariant($"{layer.Name}Forward({source}, {result}, batch, first, training, noise);"));
+                        w.WriteLine(Invariant($"{kernel.Name}Forward({source}, {result}, batch, first, training, noise);"));
                         break;
                     case LayerKind.BatchNorm:
-                        w.WriteLine(Invariant($"{layer.Name}Forward({source}, {Parameter("p", layer.WeightOffset)}, {Parameter("p", layer.BiasOffset)}, {Parameter("buffers", layer.Norm!.BufferOffset)}, {Parameter("stats", layer.Norm.StatsOffset)}, {result}, batch, training, updateStatistics, in team, normSums);"));
+                        w.WriteLine(Invariant($"{kernel.Name}Forward({source}, {Parameter("p", layer.WeightOffset)}, {Parameter("p", layer.BiasOffset)}, {Parameter("buffers", layer.Norm!.BufferOffset)}, {Parameter("stats", layer.Norm.StatsOffset)}, {result}, batch, training, updateStatistics, in team, normSums);"));
                         break;
                     case LayerKind.ResidualEnd:
-                        ResidualEmitter.EmitForwardCall(w, layer, source, ShortcutSource(layer), result, Parameter("p", layer.WeightOffset));
+                        ResidualEmitter.EmitForwardCall(w, kernel, source, ShortcutSource(layer), result, Parameter("p", layer.WeightOffset));
                         break;
                 }
             }
@@ -344,7 +492,7 @@ internal static class NetworkEmitter
     private static string ShortcutSource(LayerPlan end) =>
         end.Residual!.ShortcutOffset < 0 ? "ref input" : Workspace("ws", end.Residual.ShortcutOffset);
 
-    private static void EmitBackwardPass(SourceWriter w, NetworkPlan plan)
+    private static void EmitBackwardPass(SourceWriter w, NetworkPlan plan, Dictionary<int, string> kernelNames)
     {
         w.WriteLine("// The backward pass, last layer first. On entry dA holds d(loss)/d(network output); dA and dB alternate as the");
         w.WriteLine("// gradient flows down (dC holds a residual shortcut's gradient until its block's start), and each layer");
@@ -359,6 +507,7 @@ internal static class NetworkEmitter
             foreach (LayerPlan layer in plan.Layers.Reverse())
             {
                 w.WriteLine(LayerEmitter.Header(layer));
+                LayerPlan kernel = KernelOf(layer, kernelNames);
                 bool isFirst = layer == first;
                 string source = Source(plan, layer);
                 string outputRegion = Workspace("ws", layer.OutputWorkspaceOffset);
@@ -382,12 +531,12 @@ internal static class NetworkEmitter
                     }
                     else
                     {
-                        w.WriteLine(Invariant($"{layer.Name}ActivationBackward({outputRegion}, ref {current}, batch);"));
+                        w.WriteLine(Invariant($"{kernel.Name}ActivationBackward({outputRegion}, ref {current}, batch);"));
                     }
                 }
                 if (layer.Kind == LayerKind.Maxout)
                 {
-                    w.WriteLine(Invariant($"{layer.Name}Backward({Workspace("ws", layer.LinearWorkspaceOffset)}, ref {current}, ref {other}, batch);"));
+                    w.WriteLine(Invariant($"{kernel.Name}Backward({Workspace("ws", layer.LinearWorkspaceOffset)}, ref {current}, ref {other}, batch);"));
                     (current, other) = (other, current);
                 }
                 string inputGradient = isFirst ? "ref inputGradient" : "ref " + other;
@@ -396,24 +545,24 @@ internal static class NetworkEmitter
                 {
                     case LayerKind.Dense:
                     case LayerKind.Maxout:
-                        DenseEmitter.EmitBackwardCalls(w, layer, source, current, Parameter("p", layer.WeightOffset), Parameter("g", layer.WeightOffset),
+                        DenseEmitter.EmitBackwardCalls(w, kernel, source, current, Parameter("p", layer.WeightOffset), Parameter("g", layer.WeightOffset),
                             Bias("g", layer), inputGradient, isFirst);
                         break;
                     case LayerKind.Conv2D:
-                        ConvEmitter.EmitBackwardCall(w, layer, source, current, Parameter("p", layer.WeightOffset), Parameter("g", layer.WeightOffset),
+                        ConvEmitter.EmitBackwardCall(w, kernel, source, current, Parameter("p", layer.WeightOffset), Parameter("g", layer.WeightOffset),
                             Bias("g", layer), inputGradient, isFirst);
                         break;
                     case LayerKind.Dropout:
-                        w.WriteLine(Invariant($"{guard}{layer.Name}Backward(ref {current}, {inputGradient}, batch, first, noise);"));
+                        w.WriteLine(Invariant($"{guard}{kernel.Name}Backward(ref {current}, {inputGradient}, batch, first, noise);"));
                         break;
                     case LayerKind.BatchNorm:
-                        w.WriteLine(Invariant($"{layer.Name}Backward({source}, {Parameter("p", layer.WeightOffset)}, {Parameter("stats", layer.Norm!.StatsOffset)}, ref {current}, {Parameter("g", layer.WeightOffset)}, {Parameter("g", layer.BiasOffset)}, {inputGradient}, batch, {(isFirst ? "wantInputGradient" : "true")}, in team, normSums);"));
+                        w.WriteLine(Invariant($"{kernel.Name}Backward({source}, {Parameter("p", layer.WeightOffset)}, {Parameter("stats", layer.Norm!.StatsOffset)}, ref {current}, {Parameter("g", layer.WeightOffset)}, {Parameter("g", layer.BiasOffset)}, {inputGradient}, batch, {(isFirst ? "wantInputGradient" : "true")}, in team, normSums);"));
                         break;
                     case LayerKind.ResidualEnd:
-                        ResidualEmitter.EmitBackwardCalls(w, layer, ShortcutSource(layer), current, Parameter("p", layer.WeightOffset), Parameter("g", layer.WeightOffset));
+                        ResidualEmitter.EmitBackwardCalls(w, kernel, ShortcutSource(layer), current, Parameter("p", layer.WeightOffset), Parameter("g", layer.WeightOffset));
                         continue; // the block's gradient is the sum's gradient: it stays in the current buffer
                     default:
-                        PoolEmitter.EmitBackwardCall(w, layer, source, outputRegion, current, inputGradient, isFirst);
+                        PoolEmitter.EmitBackwardCall(w, kernel, source, outputRegion, current, inputGradient, isFirst);
                         break;
                 }
                 (current, other) = (other, current);

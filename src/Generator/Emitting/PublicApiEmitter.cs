@@ -6,71 +6,80 @@ namespace NetGen.Generator;
 /// <summary>The public entry points: argument checks, buffer management, then the straight-line passes.</summary>
 internal static class PublicApiEmitter
 {
+    // The network class qualifies every framework name (see NetworkEmitter): these are the ones it uses.
+    private const string Span = NetworkEmitter.Span, ReadOnlySpan = NetworkEmitter.ReadOnlySpan;
+    private const string MemoryMarshal = NetworkEmitter.MemoryMarshal, Unsafe = NetworkEmitter.Unsafe;
+    private const string ArgumentException = "global::System.ArgumentException";
+
+    /// <summary>The public API in the network class: argument checks, the batch's split into parts, calls into the kernel class.</summary>
     public static void Emit(SourceWriter w, NetworkPlan plan)
     {
-        bool logits = plan.Loss == LossKindMirror.BinaryCrossEntropy;
+        string k = NetworkEmitter.Kernels(plan);
         bool hasResidual = plan.Layers.Any(l => l.Kind == LayerKind.ResidualEnd);
-        string forwardLogits = logits ? ", logits: false" : "";
-        string trainLogits = logits ? ", logits: true" : "";
-        LayerPlan output = NetworkEmitter.OutputLayer(plan);
         bool hasNorm = NetworkEmitter.HasNorm(plan);
-        // Batch-norm networks pass their passes the part of the batch they run (the whole batch, outside a split) and the
-        // shared sums of a split batch's statistics.
-        string single = hasNorm ? ", global::NetGen.TeamTask.Single(batch), null" : "";
 
         w.WriteLine("/// <summary>Runs inference on one sample. Thread-safe; allocation-free after a thread's first call.</summary>");
         w.WriteLine("/// <param name=\"input\">The sample, <see cref=\"InputSize\"/> floats.</param>");
         w.WriteLine("/// <param name=\"output\">Receives <see cref=\"OutputSize\"/> floats" + (plan.Loss == LossKindMirror.SoftmaxCrossEntropy ? " (logits: the softmax is part of the loss)" : "") + ".</param>");
-        w.WriteLine("public void Forward(ReadOnlySpan<float> input, Span<float> output) => Forward(input, output, 1);");
+        w.WriteLine($"public void Forward({ReadOnlySpan}<float> input, {Span}<float> output) => Forward(input, output, 1);");
         w.WriteLine();
 
         w.WriteLine("/// <summary>Runs inference on <paramref name=\"batchSize\"/> samples stored one after another. Thread-safe; allocates only when a thread first sees a larger batch.</summary>");
-        using (w.Block("public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize)"))
+        using (w.Block($"public void Forward({ReadOnlySpan}<float> inputs, {Span}<float> outputs, int batchSize)"))
         {
             w.WriteLine("CheckBatch(inputs, batchSize);");
             w.WriteLine("if (outputs.Length != batchSize * OutputSize)");
-            w.WriteLine("    throw new ArgumentException($\"outputs holds {outputs.Length} floats; {batchSize} samples of {OutputSize} outputs need {batchSize * OutputSize}.\", nameof(outputs));");
+            w.WriteLine($"    throw new {ArgumentException}($\"outputs holds {{outputs.Length}} floats; {{batchSize}} samples of {{OutputSize}} outputs need {{batchSize * OutputSize}}.\", \"outputs\");");
             w.WriteLine("int parts = PartsFor(batchSize);");
             using (w.Block("if (parts > 1)"))
             {
                 w.WriteLine("global::NetGen.WorkerTeam.Shared(_threads).Run(this, parts, new global::NetGen.TeamCall(JobForward, batchSize, 0), inputs, default, outputs, default);");
                 w.WriteLine("return;");
             }
-            w.WriteLine("InferPart(ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), 0, batchSize);");
+            w.WriteLine($"InferPart(ref {MemoryMarshal}.GetReference(inputs), ref {MemoryMarshal}.GetReference(outputs), 0, batchSize);");
         }
         w.WriteLine();
 
-        w.WriteLine("// Inference on samples [first, first + count) of a batch, in this thread's workspace; outputs copied out.");
-        using (w.Block("private void InferPart(ref float inputs, ref float outputs, int first, int count)"))
-        {
-            w.WriteLine("ref float ws = ref InferenceWorkspace(count);");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref Unsafe.Add(ref inputs, first * InputSize), ref ws, count, first, training: false, updateStatistics: false, noise: 0{forwardLogits}{(hasNorm ? ", global::NetGen.TeamTask.Single(count), null" : "")});"));
-            w.WriteLine(Invariant($"MemoryMarshal.CreateReadOnlySpan({NetworkRegion(output, "count")}, count * OutputSize).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, first * OutputSize), count * OutputSize));"));
-        }
+        w.WriteLine("// Inference on samples [first, first + count) of a batch, in this thread's workspace.");
+        w.WriteLine($"private void InferPart(ref float inputs, ref float outputs, int first, int count) => {k}.Infer(Parameters, Buffers, ref inputs, ref outputs, first, count);");
         w.WriteLine();
 
         if (Planner.IsClassLabelLoss(plan.Loss, plan.OutputSize))
         {
-            w.WriteLine("/// <summary>The most likely class of one sample: the index of the largest output. Thread-safe and allocation-free.</summary>");
-            using (w.Block("public int Predict(ReadOnlySpan<float> input)"))
+            w.WriteLine("/// <summary>");
+            w.WriteLine("/// The most likely class of one sample: the index of the largest output. Thread-safe and allocation-free. Throws");
+            w.WriteLine("/// rather than answer when an output is NaN or infinite (a non-finite input, or parameters that are not finite).");
+            w.WriteLine("/// </summary>");
+            using (w.Block($"public int Predict({ReadOnlySpan}<float> input)"))
             {
-                w.WriteLine("Span<float> output = stackalloc float[OutputSize];");
-                w.WriteLine("Forward(input, output, 1);");
+                w.WriteLine("CheckBatch(input, 1);");
+                w.WriteLine($"{ReadOnlySpan}<float> output = {k}.Infer(Parameters, Buffers, input);");
                 w.WriteLine("int best = 0;");
-                w.WriteLine("for (int j = 1; j < OutputSize; j++) if (output[j] > output[best]) best = j;");
+                using (w.Block("for (int j = 0; j < OutputSize; j++)"))
+                {
+                    w.WriteLine($"if (!float.IsFinite(output[j])) {k}.ThrowNonFiniteOutput(input, j, output[j]);");
+                    w.WriteLine("if (output[j] > output[best]) best = j;");
+                }
                 w.WriteLine("return best;");
             }
             w.WriteLine();
         }
         else if (plan.Loss == LossKindMirror.BinaryCrossEntropy)
         {
-            w.WriteLine("/// <summary>The predicted labels of one sample: output j is on when its probability is at least 0.5. Thread-safe and allocation-free.</summary>");
-            using (w.Block("public void Predict(ReadOnlySpan<float> input, Span<bool> labels)"))
+            w.WriteLine("/// <summary>");
+            w.WriteLine("/// The predicted labels of one sample: output j is on when its probability is at least 0.5. Thread-safe and");
+            w.WriteLine("/// allocation-free. Throws rather than answer when an output is NaN (a non-finite input, or parameters that are not finite).");
+            w.WriteLine("/// </summary>");
+            using (w.Block($"public void Predict({ReadOnlySpan}<float> input, {Span}<bool> labels)"))
             {
-                w.WriteLine("if (labels.Length != OutputSize) throw new ArgumentException($\"labels holds {labels.Length} values; the network has {OutputSize} outputs.\", nameof(labels));");
-                w.WriteLine("Span<float> output = stackalloc float[OutputSize];");
-                w.WriteLine("Forward(input, output, 1);");
-                w.WriteLine("for (int j = 0; j < OutputSize; j++) labels[j] = output[j] >= 0.5f;");
+                w.WriteLine($"if (labels.Length != OutputSize) throw new {ArgumentException}($\"labels holds {{labels.Length}} values; the network has {{OutputSize}} outputs.\", \"labels\");");
+                w.WriteLine("CheckBatch(input, 1);");
+                w.WriteLine($"{ReadOnlySpan}<float> output = {k}.Infer(Parameters, Buffers, input);");
+                using (w.Block("for (int j = 0; j < OutputSize; j++)"))
+                {
+                    w.WriteLine($"if (!float.IsFinite(output[j])) {k}.ThrowNonFiniteOutput(input, j, output[j]);");
+                    w.WriteLine("labels[j] = output[j] >= 0.5f;");
+                }
             }
             w.WriteLine();
         }
@@ -79,51 +88,45 @@ internal static class PublicApiEmitter
         w.WriteLine("/// Runs inference on one sample and copies every layer's output into <paramref name=\"activations\"/>");
         w.WriteLine("/// (<see cref=\"ActivationCount\"/> floats; layer L's output is at <c>LOutputOffset</c>, e.g. for class activation maps). Thread-safe.");
         w.WriteLine("/// </summary>");
-        using (w.Block("public void ForwardAll(ReadOnlySpan<float> input, Span<float> activations)"))
+        using (w.Block($"public void ForwardAll({ReadOnlySpan}<float> input, {Span}<float> activations)"))
         {
             w.WriteLine("CheckBatch(input, 1);");
             w.WriteLine("if (activations.Length != ActivationCount)");
-            w.WriteLine("    throw new ArgumentException($\"activations holds {activations.Length} floats; the network's layer outputs take {ActivationCount}.\", nameof(activations));");
-            w.WriteLine("ref float ws = ref InferenceWorkspace(1);");
-            w.WriteLine("const int batch = 1;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(input), ref ws, batch, first: 0, training: false, updateStatistics: false, noise: 0{forwardLogits}{single});"));
-            w.WriteLine("MemoryMarshal.CreateReadOnlySpan(ref ws, ActivationCount).CopyTo(activations);");
+            w.WriteLine($"    throw new {ArgumentException}($\"activations holds {{activations.Length}} floats; the network's layer outputs take {{ActivationCount}}.\", \"activations\");");
+            w.WriteLine($"{k}.ForwardAll(Parameters, Buffers, input, activations);");
         }
         w.WriteLine();
 
         w.WriteLine("/// <summary>The mean loss of a batch in inference mode (no dropout, running statistics), without gradients. Thread-safe.</summary>");
-        w.WriteLine("public float EvaluateLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize) => BatchLoss(inputs, targets, batchSize, training: false);");
+        w.WriteLine($"public float EvaluateLoss({ReadOnlySpan}<float> inputs, {ReadOnlySpan}<float> targets, int batchSize) => BatchLoss(inputs, targets, batchSize, training: false);");
         w.WriteLine();
         w.WriteLine("/// <summary>");
-        w.WriteLine("/// The mean loss of a batch in training mode, exactly as the next <see cref=\"TrainStep(ReadOnlySpan{float}, ReadOnlySpan{float}, int)\"/>");
+        w.WriteLine("/// The mean loss of a batch in training mode, exactly as the next <see cref=\"TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int)\"/>");
         w.WriteLine("/// would compute it (the same dropout masks, batch statistics), without gradients and without changing any state.");
         w.WriteLine("/// </summary>");
-        w.WriteLine("public float TrainingLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize) => BatchLoss(inputs, targets, batchSize, training: true);");
+        w.WriteLine($"public float TrainingLoss({ReadOnlySpan}<float> inputs, {ReadOnlySpan}<float> targets, int batchSize) => BatchLoss(inputs, targets, batchSize, training: true);");
         w.WriteLine();
         w.WriteLine("// The mean loss of a batch in inference or training mode, in this thread's workspace; no state changes.");
-        using (w.Block("private float BatchLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, bool training)"))
+        using (w.Block($"private float BatchLoss({ReadOnlySpan}<float> inputs, {ReadOnlySpan}<float> targets, int batchSize, bool training)"))
         {
             w.WriteLine("CheckBatch(inputs, batchSize);");
             w.WriteLine("CheckTargets(targets, batchSize);");
             w.WriteLine("if (training) CheckTrainingBatch(batchSize);");
-            w.WriteLine("ref float ws = ref InferenceWorkspace(batchSize);");
-            w.WriteLine("int batch = batchSize;");
-            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(Parameters), ref MemoryMarshal.GetArrayDataReference(Buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, first: 0, training, updateStatistics: false, training ? NextNoise() : 0{trainLogits}{single});"));
-            w.WriteLine(Invariant($"return MeanLoss(LossSum({NetworkRegion(output)}, targets, 0, batch, batch, ref Unsafe.NullRef<float>(), gradient: false), batch);"));
+            w.WriteLine($"return {k}.BatchLoss(Parameters, Buffers, inputs, targets, batchSize, training, training ? NextNoise() : 0);");
         }
         w.WriteLine();
 
         w.WriteLine("/// <summary>One training step: forward, loss, backward. Overwrites <see cref=\"Gradients\"/> with the gradient of the mean loss and returns that loss. The parameters are unchanged (an optimizer applies the gradients). Not thread-safe.</summary>");
-        w.WriteLine("public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize) => TrainStep(inputs, targets, batchSize, Span<float>.Empty);");
+        w.WriteLine($"public float TrainStep({ReadOnlySpan}<float> inputs, {ReadOnlySpan}<float> targets, int batchSize) => TrainStep(inputs, targets, batchSize, {Span}<float>.Empty);");
         w.WriteLine();
-        w.WriteLine("/// <summary>As <see cref=\"TrainStep(ReadOnlySpan{float}, ReadOnlySpan{float}, int)\"/>; a non-empty <paramref name=\"inputGradients\"/> (batchSize x InputSize floats) also receives d(mean loss)/d(inputs).</summary>");
-        using (w.Block("public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, Span<float> inputGradients)"))
+        w.WriteLine("/// <summary>As <see cref=\"TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int)\"/>; a non-empty <paramref name=\"inputGradients\"/> (batchSize x InputSize floats) also receives d(mean loss)/d(inputs).</summary>");
+        using (w.Block($"public float TrainStep({ReadOnlySpan}<float> inputs, {ReadOnlySpan}<float> targets, int batchSize, {Span}<float> inputGradients)"))
         {
             w.WriteLine("CheckBatch(inputs, batchSize);");
             w.WriteLine("CheckTargets(targets, batchSize);");
             w.WriteLine("bool wantInputGradient = !inputGradients.IsEmpty;");
             w.WriteLine("if (wantInputGradient && inputGradients.Length != batchSize * InputSize)");
-            w.WriteLine("    throw new ArgumentException($\"inputGradients holds {inputGradients.Length} floats; {batchSize} samples of {InputSize} inputs need {batchSize * InputSize} (or pass an empty span).\", nameof(inputGradients));");
+            w.WriteLine($"    throw new {ArgumentException}($\"inputGradients holds {{inputGradients.Length}} floats; {{batchSize}} samples of {{InputSize}} inputs need {{batchSize * InputSize}} (or pass an empty span).\", \"inputGradients\");");
             w.WriteLine("CheckTrainingBatch(batchSize);");
             w.WriteLine("int parts = PartsFor(batchSize);");
             w.WriteLine("EnsureCapacity((batchSize + parts - 1) / parts, parts);");
@@ -131,7 +134,7 @@ internal static class PublicApiEmitter
             w.WriteLine("double loss = 0;");
             using (w.Block("if (parts == 1)"))
             {
-                w.WriteLine(Invariant($"loss = TrainPart(0, ref MemoryMarshal.GetReference(inputs), targets, ref MemoryMarshal.GetReference(inputGradients), wantInputGradient, 0, batchSize, batchSize, noise{(hasNorm ? ", global::NetGen.TeamTask.Single(batchSize)" : "")});"));
+                w.WriteLine(Invariant($"loss = TrainPart(0, ref {MemoryMarshal}.GetReference(inputs), targets, ref {MemoryMarshal}.GetReference(inputGradients), wantInputGradient, 0, batchSize, batchSize, noise{(hasNorm ? ", global::NetGen.TeamTask.Single(batchSize)" : "")});"));
             }
             using (w.Block("else"))
             {
@@ -139,26 +142,15 @@ internal static class PublicApiEmitter
                 w.WriteLine("for (int k = 0; k < parts; k++) loss += _partLosses[k];");
             }
             w.WriteLine("TrainingSteps++;");
-            w.WriteLine("return MeanLoss(loss, batchSize);");
+            w.WriteLine($"return {k}.MeanLoss(loss, batchSize);");
         }
         w.WriteLine();
 
         w.WriteLine("// One part of a training step: forward, loss and backward on samples [first, first + count) of a batch of");
         w.WriteLine("// `batch`, with the part's own buffers. Returns the part's summed loss.");
-        using (w.Block("private double TrainPart(int part, ref float inputs, ReadOnlySpan<float> targets, ref float inputGradients, bool wantInputGradient, int first, int count, int batch, ulong noise" + (hasNorm ? ", in global::NetGen.TeamTask team" : "") + ")"))
-        {
-            w.WriteLine("ref float p = ref MemoryMarshal.GetArrayDataReference(Parameters);");
-            w.WriteLine("ref float input = ref Unsafe.Add(ref inputs, first * InputSize);");
-            w.WriteLine("ref float ws = ref MemoryMarshal.GetArrayDataReference(_workspaces[part]);");
-            w.WriteLine("ref float dA = ref MemoryMarshal.GetArrayDataReference(_deltasA[part]);");
-            w.WriteLine("ref float g = ref MemoryMarshal.GetArrayDataReference(part == 0 ? Gradients : _partGradients[part - 1]);");
-            w.WriteLine("ref float inputGradient = ref wantInputGradient ? ref Unsafe.Add(ref inputGradients, first * InputSize) : ref Unsafe.NullRef<float>();");
-            w.WriteLine(Invariant($"RunForward(ref p, ref MemoryMarshal.GetArrayDataReference(Buffers), ref input, ref ws, count, first, training: true, updateStatistics: true, noise{trainLogits}{(hasNorm ? ", in team, _normSums" : "")});"));
-            w.WriteLine(Invariant($"double loss = LossSum({NetworkRegion(output, "count")}, targets, first, count, batch, ref dA, gradient: true);"));
-            w.WriteLine("RunBackward(ref p, ref g, ref input, ref ws, ref dA, ref MemoryMarshal.GetArrayDataReference(_deltasB[part]),");
-            w.WriteLine(Invariant($"    {(hasResidual ? "ref MemoryMarshal.GetArrayDataReference(_deltasC[part])" : "ref Unsafe.NullRef<float>()")}, ref inputGradient, wantInputGradient, count, first, noise{(hasNorm ? ", in team, _normSums" : "")});"));
-            w.WriteLine("return loss;");
-        }
+        w.WriteLine($"private double TrainPart(int part, ref float inputs, {ReadOnlySpan}<float> targets, ref float inputGradients, bool wantInputGradient, int first, int count, int batch, ulong noise" + (hasNorm ? ", in global::NetGen.TeamTask team" : "") + ") =>");
+        w.WriteLine($"    {k}.TrainPart(Parameters, Buffers, _workspaces[part], _deltasA[part], _deltasB[part], {(hasResidual ? "_deltasC[part]" : "null")}, part == 0 ? Gradients : _partGradients[part - 1],");
+        w.WriteLine("        ref inputs, targets, ref inputGradients, wantInputGradient, first, count, batch, noise" + (hasNorm ? ", in team, _normSums" : "") + ");");
         w.WriteLine();
 
         EmitParallelism(w, plan);
@@ -166,45 +158,38 @@ internal static class PublicApiEmitter
         using (w.Block("private void EnsureCapacity(int samplesPerPart, int parts)"))
         {
             w.WriteLine("if (samplesPerPart <= _capacity && parts <= _workspaces.Length) return;");
-            w.WriteLine("int samples = Math.Max(samplesPerPart, _capacity);");
-            w.WriteLine("parts = Math.Max(parts, _workspaces.Length);");
-            w.WriteLine("_workspaces = NewBuffers(parts, samples * WorkspacePerSample + ScratchSize + StatsSize);");
-            w.WriteLine("_deltasA = NewBuffers(parts, samples * DeltaPerSample);");
-            w.WriteLine("_deltasB = NewBuffers(parts, samples * DeltaPerSample);");
+            w.WriteLine("int samples = global::System.Math.Max(samplesPerPart, _capacity);");
+            w.WriteLine("parts = global::System.Math.Max(parts, _workspaces.Length);");
+            w.WriteLine($"_workspaces = NewBuffers(parts, {k}.WorkspaceLength(samples));");
+            w.WriteLine($"_deltasA = NewBuffers(parts, samples * {k}.DeltaPerSample);");
+            w.WriteLine($"_deltasB = NewBuffers(parts, samples * {k}.DeltaPerSample);");
             if (hasResidual)
             {
-                w.WriteLine("_deltasC = NewBuffers(parts, samples * DeltaPerSample);");
+                w.WriteLine($"_deltasC = NewBuffers(parts, samples * {k}.DeltaPerSample);");
             }
             w.WriteLine("_partGradients = NewBuffers(parts - 1, ParameterCount);");
             w.WriteLine("_partLosses = new double[parts];");
             if (hasNorm)
             {
-                w.WriteLine("_normSums = new double[parts * NormSlots];");
+                w.WriteLine($"_normSums = new double[parts * {k}.NormSlots];");
             }
             w.WriteLine("_capacity = samples;");
         }
         w.WriteLine();
         using (w.Block("private static float[][] NewBuffers(int count, int length)"))
         {
-            w.WriteLine("var buffers = new float[count][];");
+            w.WriteLine("float[][] buffers = new float[count][];");
             w.WriteLine("for (int i = 0; i < count; i++) buffers[i] = new float[length];");
             w.WriteLine("return buffers;");
         }
         w.WriteLine();
-        w.WriteLine("// This thread's inference workspace: every layer's outputs for the batch, then the scratch.");
-        using (w.Block("private static ref float InferenceWorkspace(int batchSize)"))
+        w.WriteLine("// A batch size in 1..MaxBatchSize (so that no size below overflows), and inputs of that many samples.");
+        using (w.Block($"private static void CheckBatch({ReadOnlySpan}<float> inputs, int batchSize)"))
         {
-            w.WriteLine("float[]? workspace = t_workspace;");
-            w.WriteLine("if (workspace is null || workspace.Length < batchSize * WorkspacePerSample + ScratchSize + StatsSize)");
-            w.WriteLine("    t_workspace = workspace = new float[batchSize * WorkspacePerSample + ScratchSize + StatsSize];");
-            w.WriteLine("return ref MemoryMarshal.GetArrayDataReference(workspace);");
-        }
-        w.WriteLine();
-        using (w.Block("private static void CheckBatch(ReadOnlySpan<float> inputs, int batchSize)"))
-        {
-            w.WriteLine("ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);");
+            w.WriteLine("if (batchSize < 1 || batchSize > MaxBatchSize)");
+            w.WriteLine("    throw new global::System.ArgumentOutOfRangeException(\"batchSize\", batchSize, $\"The batch size must be between 1 and {MaxBatchSize} (larger batches do not fit in .NET arrays).\");");
             w.WriteLine("if (inputs.Length != batchSize * InputSize)");
-            w.WriteLine("    throw new ArgumentException($\"inputs holds {inputs.Length} floats; {batchSize} samples of {InputSize} inputs need {batchSize * InputSize}.\", nameof(inputs));");
+            w.WriteLine($"    throw new {ArgumentException}($\"inputs holds {{inputs.Length}} floats; {{batchSize}} samples of {{InputSize}} inputs need {{batchSize * InputSize}}.\", \"inputs\");");
         }
         w.WriteLine();
         w.WriteLine("// The dropout masks' key for the next training step: a hash of the seed and the step count.");
@@ -217,14 +202,105 @@ internal static class PublicApiEmitter
             {
                 w.WriteLine("// Batch normalization of a single value per feature would divide by a zero variance (PyTorch refuses it too).");
                 w.WriteLine("if (batchSize < 2)");
-                w.WriteLine("    throw new ArgumentException(\"Batch normalization needs at least 2 samples per training batch to estimate a variance; use a larger batch.\", nameof(batchSize));");
+                w.WriteLine($"    throw new {ArgumentException}(\"Batch normalization needs at least 2 samples per training batch to estimate a variance; use a larger batch.\", \"batchSize\");");
             }
         }
         w.WriteLine();
-        using (w.Block("private static void CheckTargets(ReadOnlySpan<float> targets, int batchSize)"))
+        using (w.Block($"private static void CheckTargets({ReadOnlySpan}<float> targets, int batchSize)"))
         {
             w.WriteLine("if (targets.Length != batchSize * TargetSize)");
-            w.WriteLine("    throw new ArgumentException($\"targets holds {targets.Length} floats; {batchSize} samples of {TargetSize} targets need {batchSize * TargetSize}.\", nameof(targets));");
+            w.WriteLine($"    throw new {ArgumentException}($\"targets holds {{targets.Length}} floats; {{batchSize}} samples of {{TargetSize}} targets need {{batchSize * TargetSize}}.\", \"targets\");");
+        }
+        w.WriteLine();
+    }
+
+    /// <summary>
+    /// The kernel class's entry points, which the network class calls with its arrays: inference of a part of a batch
+    /// or of one sample, every layer's output, a batch's loss, one part of a training step.
+    /// </summary>
+    public static void EmitEntryPoints(SourceWriter w, NetworkPlan plan)
+    {
+        bool logits = plan.Loss == LossKindMirror.BinaryCrossEntropy;
+        string forwardLogits = logits ? ", logits: false" : "";
+        string trainLogits = logits ? ", logits: true" : "";
+        LayerPlan output = NetworkEmitter.OutputLayer(plan);
+        bool hasNorm = NetworkEmitter.HasNorm(plan);
+        string single = hasNorm ? ", global::NetGen.TeamTask.Single(batch), null" : "";
+
+        w.WriteLine("// Floats of one call's workspace for a batch: every layer's outputs, then the scratch and the batch statistics.");
+        w.WriteLine("internal static int WorkspaceLength(int batch) => batch * WorkspacePerSample + ScratchSize + StatsSize;");
+        w.WriteLine();
+        w.WriteLine("// Inference workspace, one per thread, so concurrent Forward calls never share activations.");
+        w.WriteLine("[ThreadStatic]");
+        w.WriteLine("private static float[]? t_workspace;");
+        w.WriteLine();
+        using (w.Block("private static ref float InferenceWorkspace(int batch)"))
+        {
+            w.WriteLine("float[]? workspace = t_workspace;");
+            w.WriteLine("if (workspace is null || workspace.Length < WorkspaceLength(batch))");
+            w.WriteLine("    t_workspace = workspace = new float[WorkspaceLength(batch)];");
+            w.WriteLine("return ref MemoryMarshal.GetArrayDataReference(workspace);");
+        }
+        w.WriteLine();
+        w.WriteLine("// Inference on samples [first, first + count) of a batch; outputs copied out of this thread's workspace.");
+        using (w.Block("internal static void Infer(float[] parameters, float[] buffers, ref float inputs, ref float outputs, int first, int count)"))
+        {
+            w.WriteLine("int batch = count;");
+            w.WriteLine("ref float ws = ref InferenceWorkspace(batch);");
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(parameters), ref MemoryMarshal.GetArrayDataReference(buffers), ref Unsafe.Add(ref inputs, first * InputSize), ref ws, batch, first, training: false, updateStatistics: false, noise: 0{forwardLogits}{single});"));
+            w.WriteLine(Invariant($"MemoryMarshal.CreateReadOnlySpan({NetworkRegion(output)}, batch * OutputSize).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, first * OutputSize), batch * OutputSize));"));
+        }
+        w.WriteLine();
+        w.WriteLine("// Inference on one sample: its outputs, in this thread's workspace until the thread's next call.");
+        using (w.Block("internal static ReadOnlySpan<float> Infer(float[] parameters, float[] buffers, ReadOnlySpan<float> input)"))
+        {
+            w.WriteLine("const int batch = 1;");
+            w.WriteLine("ref float ws = ref InferenceWorkspace(batch);");
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(parameters), ref MemoryMarshal.GetArrayDataReference(buffers), ref MemoryMarshal.GetReference(input), ref ws, batch, first: 0, training: false, updateStatistics: false, noise: 0{forwardLogits}{single});"));
+            w.WriteLine(Invariant($"return MemoryMarshal.CreateReadOnlySpan({NetworkRegion(output)}, OutputSize);"));
+        }
+        w.WriteLine();
+        w.WriteLine("// Inference on one sample, copying every layer's output.");
+        using (w.Block("internal static void ForwardAll(float[] parameters, float[] buffers, ReadOnlySpan<float> input, Span<float> activations)"))
+        {
+            w.WriteLine("const int batch = 1;");
+            w.WriteLine("ref float ws = ref InferenceWorkspace(batch);");
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(parameters), ref MemoryMarshal.GetArrayDataReference(buffers), ref MemoryMarshal.GetReference(input), ref ws, batch, first: 0, training: false, updateStatistics: false, noise: 0{forwardLogits}{single});"));
+            w.WriteLine("MemoryMarshal.CreateReadOnlySpan(ref ws, WorkspacePerSample).CopyTo(activations);");
+        }
+        w.WriteLine();
+        w.WriteLine("// The mean loss of a batch in inference or training mode, in this thread's workspace.");
+        using (w.Block("internal static float BatchLoss(float[] parameters, float[] buffers, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, bool training, ulong noise)"))
+        {
+            w.WriteLine("ref float ws = ref InferenceWorkspace(batch);");
+            w.WriteLine(Invariant($"RunForward(ref MemoryMarshal.GetArrayDataReference(parameters), ref MemoryMarshal.GetArrayDataReference(buffers), ref MemoryMarshal.GetReference(inputs), ref ws, batch, first: 0, training, updateStatistics: false, noise{trainLogits}{single});"));
+            w.WriteLine(Invariant($"return MeanLoss(LossSum({NetworkRegion(output)}, targets, 0, batch, batch, ref Unsafe.NullRef<float>(), gradient: false), batch);"));
+        }
+        w.WriteLine();
+        w.WriteLine("// One part of a training step: forward, loss and backward on samples [first, first + count) of a batch of");
+        w.WriteLine("// `batch`, in the part's own buffers; the weight gradients go to `gradients`. Returns the part's summed loss.");
+        w.WriteLine("internal static double TrainPart(float[] parameters, float[] buffers, float[] workspace, float[] deltaA, float[] deltaB, float[]? deltaC, float[] gradients,");
+        using (w.Block("    ref float inputs, ReadOnlySpan<float> targets, ref float inputGradients, bool wantInputGradient, int first, int count, int batch, ulong noise" + (hasNorm ? ", in global::NetGen.TeamTask team, double[]? normSums" : "") + ")"))
+        {
+            w.WriteLine("ref float p = ref MemoryMarshal.GetArrayDataReference(parameters);");
+            w.WriteLine("ref float input = ref Unsafe.Add(ref inputs, first * InputSize);");
+            w.WriteLine("ref float ws = ref MemoryMarshal.GetArrayDataReference(workspace);");
+            w.WriteLine("ref float dA = ref MemoryMarshal.GetArrayDataReference(deltaA);");
+            w.WriteLine("ref float inputGradient = ref wantInputGradient ? ref Unsafe.Add(ref inputGradients, first * InputSize) : ref Unsafe.NullRef<float>();");
+            w.WriteLine(Invariant($"RunForward(ref p, ref MemoryMarshal.GetArrayDataReference(buffers), ref input, ref ws, count, first, training: true, updateStatistics: true, noise{trainLogits}{(hasNorm ? ", in team, normSums" : "")});"));
+            w.WriteLine(Invariant($"double loss = LossSum({NetworkRegion(output, "count")}, targets, first, count, batch, ref dA, gradient: true);"));
+            w.WriteLine("RunBackward(ref p, ref MemoryMarshal.GetArrayDataReference(gradients), ref input, ref ws, ref dA, ref MemoryMarshal.GetArrayDataReference(deltaB),");
+            w.WriteLine(Invariant($"    ref deltaC is null ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetArrayDataReference(deltaC), ref inputGradient, wantInputGradient, count, first, noise{(hasNorm ? ", in team, normSums" : "")});"));
+            w.WriteLine("return loss;");
+        }
+        w.WriteLine();
+        w.WriteLine("[MethodImpl(MethodImplOptions.NoInlining)]");
+        using (w.Block("internal static void ThrowNonFiniteOutput(ReadOnlySpan<float> input, int output, float value)"))
+        {
+            w.WriteLine("for (int i = 0; i < input.Length; i++)");
+            w.WriteLine("    if (!float.IsFinite(input[i]))");
+            w.WriteLine("        throw new ArgumentException($\"input[{i}] is {input[i]}: the network's output {output} is {value}, so there is no prediction; pass finite inputs.\", \"input\");");
+            w.WriteLine("throw new InvalidOperationException($\"The network's output {output} is {value} for a finite input: its parameters are not finite (a diverged training run or a damaged checkpoint), so there is no prediction.\");");
         }
         w.WriteLine();
     }
@@ -247,8 +323,8 @@ internal static class PublicApiEmitter
             w.WriteLine("get => _threads;");
             using (w.Block("set"))
             {
-                w.WriteLine("ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);");
-                w.WriteLine("ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1024);");
+                w.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);");
+                w.WriteLine("global::System.ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1024);");
                 w.WriteLine("_threads = value;");
             }
         }
@@ -258,7 +334,7 @@ internal static class PublicApiEmitter
         w.WriteLine("private const long MinimumParallelFlops = 2_000_000;");
         w.WriteLine("private const int JobForward = 0, JobTrainStep = 1;");
         w.WriteLine();
-        w.WriteLine("private int PartsFor(int batchSize) => _threads == 1 || batchSize * ForwardFlopsPerSample < MinimumParallelFlops ? 1 : Math.Min(_threads, batchSize);");
+        w.WriteLine("private int PartsFor(int batchSize) => _threads == 1 || batchSize * ForwardFlopsPerSample < MinimumParallelFlops ? 1 : global::System.Math.Min(_threads, batchSize);");
         w.WriteLine();
         w.WriteLine("// The part of a split Forward or TrainStep that one thread of the team runs.");
         using (w.Block("void global::NetGen.ITeamWork.Execute(in global::NetGen.TeamTask task)"))
@@ -269,8 +345,8 @@ internal static class PublicApiEmitter
                 w.WriteLine("InferPart(ref task.Inputs, ref task.Outputs, first, count);");
                 w.WriteLine("return;");
             }
-            w.WriteLine("ReadOnlySpan<float> targets = MemoryMarshal.CreateReadOnlySpan(ref task.Targets, batch * TargetSize);");
-            w.WriteLine("bool wantInputGradient = !Unsafe.IsNullRef(ref task.InputGradients);");
+            w.WriteLine($"{ReadOnlySpan}<float> targets = {MemoryMarshal}.CreateReadOnlySpan(ref task.Targets, batch * TargetSize);");
+            w.WriteLine($"bool wantInputGradient = !{Unsafe}.IsNullRef(ref task.InputGradients);");
             w.WriteLine(Invariant($"_partLosses[task.Part] = TrainPart(task.Part, ref task.Inputs, targets, ref task.InputGradients, wantInputGradient, first, count, batch, task.Call.Key{(hasNorm ? ", in task" : "")});"));
             w.WriteLine("// Past the barrier every part's gradients are complete; each part then sums one slice of the parameters (cut at");
             w.WriteLine("// multiples of 16 floats, whole vectors) over all parts, always in part order.");
