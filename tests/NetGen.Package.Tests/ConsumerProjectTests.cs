@@ -122,12 +122,15 @@ public sealed class ConsumerProjectTests : IDisposable
     {
         string repository = RepositoryRoot();
         string configuration = typeof(ConsumerProjectTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        // --no-build: the test project's reference built the runtime, generator and code fixes in this configuration;
-        // packing must not rebuild what other test projects are running from.
-        CommandResult pack = Dotnet(repository, PackTimeout, "pack", Path.Combine(repository, "src", "Runtime", "NetGen.Runtime.csproj"),
-            "-c", configuration, "--no-build", "-o", feed, "-p:PackageVersion=" + version, "-nodeReuse:false");
+        // The README's command, `dotnet pack -c Release -o DIR` at the root (the solution), which must pack exactly the
+        // shippable packages. --no-build: the test project's reference built the runtime, generator and code fixes in
+        // this configuration; packing must not rebuild what other test projects are running from.
+        CommandResult pack = Dotnet(repository, PackTimeout, "pack", "-c", configuration, "--no-build", "-o", feed,
+            "-p:PackageVersion=" + version, "-nodeReuse:false");
         Assert.True(pack.ExitCode == 0, pack.ToString());
-        return Assert.Single(Directory.GetFiles(feed, "*.nupkg"));
+        string[] packed = Directory.GetFiles(feed).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+        Assert.Equal(new[] { $"NetGen.{version}.nupkg", $"NetGen.{version}.snupkg" }, packed);
+        return Path.Combine(feed, $"NetGen.{version}.nupkg");
     }
 
     private static void AssertPackageLayout(string nupkg)
@@ -139,16 +142,31 @@ public sealed class ConsumerProjectTests : IDisposable
         Assert.Contains("analyzers/dotnet/cs/NetGen.Generator.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/NetGen.CodeFixes.dll", entries);
         Assert.Contains("README.md", entries);
-        // Nothing of Roslyn ships: the compiler and the IDE bring their own.
+        // Nothing of Roslyn ships: the compiler and the IDE bring their own. Symbols go to the .snupkg only.
         Assert.DoesNotContain(entries, e => e.Contains("Microsoft.CodeAnalysis", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(entries, e => e.EndsWith(".pdb", StringComparison.Ordinal));
 
-        using var nuspec = new StreamReader(archive.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
-        string manifest = nuspec.ReadToEnd();
+        string manifest = ReadNuspec(archive);
         Assert.Contains("<id>NetGen</id>", manifest, StringComparison.Ordinal);
         Assert.Contains("<readme>README.md</readme>", manifest, StringComparison.Ordinal);
+        Assert.Contains("<license type=\"expression\">MIT</license>", manifest, StringComparison.Ordinal);
+        Assert.Contains("<authors>NetGen contributors</authors>", manifest, StringComparison.Ordinal);
+        Assert.Matches("<description>.{40,}</description>", manifest);
+        Assert.Matches("<tags>.*source-generator.*</tags>", manifest);
         // The generator and code fixes are no package dependencies of their own.
         Assert.DoesNotContain("NetGen.Generator", manifest, StringComparison.Ordinal);
         Assert.DoesNotContain("NetGen.CodeFixes", manifest, StringComparison.Ordinal);
+
+        // The symbols package beside it holds the PDB of every assembly the package ships.
+        using ZipArchive symbols = ZipFile.OpenRead(Path.ChangeExtension(nupkg, ".snupkg"));
+        string[] pdbs = symbols.Entries.Select(e => e.FullName).Where(e => e.EndsWith(".pdb", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(new[] { "analyzers/dotnet/cs/NetGen.CodeFixes.pdb", "analyzers/dotnet/cs/NetGen.Generator.pdb", "lib/net10.0/NetGen.Runtime.pdb" }, pdbs);
+    }
+
+    private static string ReadNuspec(ZipArchive archive)
+    {
+        using var nuspec = new StreamReader(archive.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        return nuspec.ReadToEnd();
     }
 
     private static void WriteConsumer(string folder, string feed, string version)
