@@ -11,8 +11,6 @@ namespace NetGen.Generator;
 /// </summary>
 internal static class ActivationEmitter
 {
-    public static string Vector(ActivationKind activation, float alpha, string x) => Vector(activation, alpha, x, VectorWidth.V256);
-
     public static string Vector(ActivationKind activation, float alpha, string x, VectorWidth v) => activation switch
     {
         ActivationKind.Identity => x,
@@ -36,14 +34,14 @@ internal static class ActivationEmitter
     };
 
     /// <summary>The upstream gradient <paramref name="da"/> times f'(x), written in terms of the output <paramref name="a"/> = f(x).</summary>
-    public static string VectorDerivative(ActivationKind activation, float alpha, string a, string da) => activation switch
+    public static string VectorDerivative(ActivationKind activation, float alpha, string a, string da, VectorWidth v) => activation switch
     {
-        ActivationKind.ReLU => Invariant($"Vector256.ConditionalSelect(Vector256.GreaterThan({a}, Vector256<float>.Zero), {da}, Vector256<float>.Zero)"),
-        ActivationKind.LeakyReLU => Invariant($"Vector256.ConditionalSelect(Vector256.GreaterThan({a}, Vector256<float>.Zero), {da}, {da} * {Literal(alpha)})"),
-        ActivationKind.ELU => Invariant($"Vector256.ConditionalSelect(Vector256.GreaterThan({a}, Vector256<float>.Zero), {da}, {da} * ({a} + Vector256.Create({Literal(alpha)})))"),
-        ActivationKind.Sigmoid => Invariant($"{da} * {a} * (Vector256<float>.One - {a})"),
-        ActivationKind.Tanh => Invariant($"{da} * (Vector256<float>.One - {a} * {a})"),
-        ActivationKind.Softplus => Invariant($"{da} * (Vector256<float>.One - Vector256.Exp(-{a}))"),
+        ActivationKind.ReLU => Invariant($"{v.Type}.ConditionalSelect({v.Type}.GreaterThan({a}, {v.T}.Zero), {da}, {v.T}.Zero)"),
+        ActivationKind.LeakyReLU => Invariant($"{v.Type}.ConditionalSelect({v.Type}.GreaterThan({a}, {v.T}.Zero), {da}, {da} * {Literal(alpha)})"),
+        ActivationKind.ELU => Invariant($"{v.Type}.ConditionalSelect({v.Type}.GreaterThan({a}, {v.T}.Zero), {da}, {da} * ({a} + {v.Type}.Create({Literal(alpha)})))"),
+        ActivationKind.Sigmoid => Invariant($"{da} * {a} * ({v.T}.One - {a})"),
+        ActivationKind.Tanh => Invariant($"{da} * ({v.T}.One - {a} * {a})"),
+        ActivationKind.Softplus => Invariant($"{da} * ({v.T}.One - {v.Type}.Exp(-{a}))"),
         _ => da,
     };
 
@@ -69,7 +67,7 @@ internal static class ActivationEmitter
     public static void EmitHelpers(SourceWriter writer, IEnumerable<ActivationKind> used)
     {
         var set = new HashSet<ActivationKind>(used);
-        foreach (VectorWidth v in new[] { VectorWidth.V256, VectorWidth.V512 })
+        foreach (VectorWidth v in new[] { VectorWidth.V128, VectorWidth.V256, VectorWidth.V512 })
         {
             EmitHelpers(writer, set, v);
         }

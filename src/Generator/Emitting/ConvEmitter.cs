@@ -184,7 +184,8 @@ internal static class ConvEmitter
                     EmitValidRange(w, g);
                     w.WriteLine("int o = 0;");
                     w.WriteLine("for (; o < lo; o++) Unsafe.Add(ref dst, o) = 0f;");
-                    w.WriteLine("for (; o + 8 <= hi; o += 8) Vector256.LoadUnsafe(ref src, (nuint)(o + shift)).StoreUnsafe(ref dst, (nuint)o);");
+                    GemmEmitter.EmitNarrowWidths(w, v =>
+                        w.WriteLine(Invariant($"for (; o + {v.Lanes} <= hi; o += {v.Lanes}) {v.Type}.LoadUnsafe(ref src, (nuint)(o + shift)).StoreUnsafe(ref dst, (nuint)o);")));
                     w.WriteLine("for (; o < hi; o++) Unsafe.Add(ref dst, o) = Unsafe.Add(ref src, o + shift);");
                     w.WriteLine(Invariant($"for (; o < {g.OutWidth}; o++) Unsafe.Add(ref dst, o) = 0f;"));
                 }
@@ -258,22 +259,25 @@ internal static class ConvEmitter
         {
             w.WriteLine(Invariant($"ref float from = ref Unsafe.Add(ref {source}, {offset});"));
             w.WriteLine(Invariant($"ref float to = ref {target};"));
-            var starts = GemmEmitter.OverlappingStarts(length, 8);
-            if (starts.Count <= 8)
+            GemmEmitter.EmitNarrowWidths(w, v =>
             {
-                foreach (int t in starts)
+                var starts = GemmEmitter.OverlappingStarts(length, v.Lanes);
+                if (starts.Count <= 8)
                 {
-                    w.WriteLine(Invariant($"Vector256.LoadUnsafe(ref from, {t}).StoreUnsafe(ref to, {t});"));
+                    foreach (int t in starts)
+                    {
+                        w.WriteLine(Invariant($"{v.Type}.LoadUnsafe(ref from, {t}).StoreUnsafe(ref to, {t});"));
+                    }
                 }
-            }
-            else
-            {
-                w.WriteLine(Invariant($"for (nuint t = 0; t < {length / 8 * 8}; t += 8) Vector256.LoadUnsafe(ref from, t).StoreUnsafe(ref to, t);"));
-                if (length % 8 != 0)
+                else
                 {
-                    w.WriteLine(Invariant($"Vector256.LoadUnsafe(ref from, {length - 8}).StoreUnsafe(ref to, {length - 8});"));
+                    w.WriteLine(Invariant($"for (nuint t = 0; t < {length / v.Lanes * v.Lanes}; t += {v.Lanes}) {v.Type}.LoadUnsafe(ref from, t).StoreUnsafe(ref to, t);"));
+                    if (length % v.Lanes != 0)
+                    {
+                        w.WriteLine(Invariant($"{v.Type}.LoadUnsafe(ref from, {length - v.Lanes}).StoreUnsafe(ref to, {length - v.Lanes});"));
+                    }
                 }
-            }
+            });
         }
     }
 
@@ -297,11 +301,14 @@ internal static class ConvEmitter
                 {
                     EmitValidRange(w, g);
                     w.WriteLine("int ox = lo;");
-                    using (w.Block("for (; ox + 8 <= hi; ox += 8)"))
+                    GemmEmitter.EmitNarrowWidths(w, v =>
                     {
-                        w.WriteLine("ref float target = ref Unsafe.Add(ref dst, ox + shift);");
-                        w.WriteLine("(Vector256.LoadUnsafe(ref target) + Vector256.LoadUnsafe(ref src, (nuint)ox)).StoreUnsafe(ref target);");
-                    }
+                        using (w.Block(Invariant($"for (; ox + {v.Lanes} <= hi; ox += {v.Lanes})")))
+                        {
+                            w.WriteLine("ref float target = ref Unsafe.Add(ref dst, ox + shift);");
+                            w.WriteLine(Invariant($"({v.Type}.LoadUnsafe(ref target) + {v.Type}.LoadUnsafe(ref src, (nuint)ox)).StoreUnsafe(ref target);"));
+                        }
+                    });
                     w.WriteLine("for (; ox < hi; ox++) Unsafe.Add(ref dst, ox + shift) += Unsafe.Add(ref src, ox);");
                 }
                 else
@@ -332,7 +339,7 @@ internal static class ConvEmitter
         w.WriteLine(Invariant($"// {g.OutHeight}x{g.OutWidth} output: each dx row summed in registers from masked loads of the shifted dcol rows, stored once."));
         using (w.Block(Invariant($"private static void {layer.Name}Col2Im(ref float col, ref float x)")))
         {
-            System.Action<System.Action<VectorWidth>> widths = g.InWidth >= VectorWidth.V512.Lanes ? body => GemmEmitter.EmitWidths(w, body) : body => body(VectorWidth.V256);
+            System.Action<System.Action<VectorWidth>> widths = g.InWidth >= VectorWidth.V512.Lanes ? body => GemmEmitter.EmitWidths(w, body) : body => GemmEmitter.EmitNarrowWidths(w, body);
             widths(v =>
             {
                 var starts = GemmEmitter.OverlappingStarts(g.InWidth, v.Lanes);
@@ -475,25 +482,29 @@ internal static class ConvEmitter
     /// <summary>float sum = the p floats from row; two vector accumulators, as one add chain would wait on its latency.</summary>
     private static void EmitRowSum(SourceWriter w, int p)
     {
-        int pairs = p / 16 * 16, vectors = p / 8 * 8;
-        w.WriteLine("Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;");
-        if (pairs > 0)
+        w.WriteLine("float sum;");
+        GemmEmitter.EmitNarrowWidths(w, v =>
         {
-            using (w.Block(Invariant($"for (int i = 0; i < {pairs}; i += 16)")))
+            int pairs = p / (2 * v.Lanes) * (2 * v.Lanes), vectors = p / v.Lanes * v.Lanes;
+            w.WriteLine(Invariant($"{v.T} acc0 = {v.T}.Zero, acc1 = {v.T}.Zero;"));
+            if (pairs > 0)
             {
-                w.WriteLine("acc0 += Vector256.LoadUnsafe(ref row, (nuint)i);");
-                w.WriteLine("acc1 += Vector256.LoadUnsafe(ref row, (nuint)(i + 8));");
+                using (w.Block(Invariant($"for (int i = 0; i < {pairs}; i += {2 * v.Lanes})")))
+                {
+                    w.WriteLine(Invariant($"acc0 += {v.Type}.LoadUnsafe(ref row, (nuint)i);"));
+                    w.WriteLine(Invariant($"acc1 += {v.Type}.LoadUnsafe(ref row, (nuint)(i + {v.Lanes}));"));
+                }
             }
-        }
-        if (vectors > pairs)
-        {
-            w.WriteLine(Invariant($"acc0 += Vector256.LoadUnsafe(ref row, {pairs});"));
-        }
-        w.WriteLine("float sum = Vector256.Sum(acc0 + acc1);");
-        if (vectors < p)
-        {
-            w.WriteLine(Invariant($"for (int i = {vectors}; i < {p}; i++) sum += Unsafe.Add(ref row, i);"));
-        }
+            if (vectors > pairs)
+            {
+                w.WriteLine(Invariant($"acc0 += {v.Type}.LoadUnsafe(ref row, {pairs});"));
+            }
+            w.WriteLine(Invariant($"sum = {v.Type}.Sum(acc0 + acc1);"));
+            if (vectors < p)
+            {
+                w.WriteLine(Invariant($"for (int i = {vectors}; i < {p}; i++) sum += Unsafe.Add(ref row, i);"));
+            }
+        });
     }
 
     /// <summary>Stride 1: output columns [lo, hi) read input column ox + shift; the rest of the window is padding.</summary>

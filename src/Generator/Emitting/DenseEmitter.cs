@@ -107,25 +107,23 @@ internal static class DenseEmitter
             {
                 w.WriteLine(Invariant($"ref float zr = ref Unsafe.Add(ref z, r * {u * p});"));
                 w.WriteLine(Invariant($"ref float yr = ref Unsafe.Add(ref y, r * {u});"));
-                w.WriteLine("int c = 0;");
-                using (w.Block(Invariant($"for (; c + 8 <= {u}; c += 8)")))
+                VectorLoops.EmitElementwise(w, Invariant($"{u}"), v =>
                 {
-                    w.WriteLine("Vector256<float> max = Vector256.LoadUnsafe(ref zr, (nuint)c);");
+                    w.WriteLine(Invariant($"{v.T} max = {v.Type}.LoadUnsafe(ref zr, (nuint)i);"));
                     for (int piece = 1; piece < p; piece++)
                     {
-                        w.WriteLine(Invariant($"max = Vector256.Max(max, Vector256.LoadUnsafe(ref zr, (nuint)(c + {piece * u})));"));
+                        w.WriteLine(Invariant($"max = {v.Type}.Max(max, {v.Type}.LoadUnsafe(ref zr, (nuint)(i + {piece * u})));"));
                     }
-                    w.WriteLine("max.StoreUnsafe(ref yr, (nuint)c);");
-                }
-                using (w.Block(Invariant($"for (; c < {u}; c++)")))
+                    w.WriteLine("max.StoreUnsafe(ref yr, (nuint)i);");
+                }, () =>
                 {
-                    w.WriteLine("float max = Unsafe.Add(ref zr, c);");
+                    w.WriteLine("float max = Unsafe.Add(ref zr, i);");
                     for (int piece = 1; piece < p; piece++)
                     {
-                        w.WriteLine(Invariant($"max = MathF.Max(max, Unsafe.Add(ref zr, c + {piece * u}));"));
+                        w.WriteLine(Invariant($"max = MathF.Max(max, Unsafe.Add(ref zr, i + {piece * u}));"));
                     }
-                    w.WriteLine("Unsafe.Add(ref yr, c) = max;");
-                }
+                    w.WriteLine("Unsafe.Add(ref yr, i) = max;");
+                });
             }
         }
     }

@@ -13,7 +13,7 @@ internal static class DirectConvEmitter
 {
     private const int TileVectors = 2; // output vectors per tile: each broadcast weight serves both
 
-    /// <summary>Filters per tile: 16 accumulators with AVX-512's 32 registers, 8 with AVX2's 16.</summary>
+    /// <summary>Filters per tile: 12 accumulators with AVX-512's 32 registers, 8 with AVX2's or SSE's 16 (and NEON's 32).</summary>
     private static int MaxTileFilters(VectorWidth v) => v.Lanes > VectorWidth.V256.Lanes ? 6 : 4;
 
     public static void EmitKernels(SourceWriter w, LayerPlan layer, ConvGeometry g)
@@ -183,7 +183,7 @@ internal static class DirectConvEmitter
                     w.WriteLine(Invariant($"{v.T} w{t} = {v.Type}.Create(Unsafe.Add(ref taps, {index}));"));
                     for (int u = 0; u < starts.Count; u++)
                     {
-                        w.WriteLine(Invariant($"acc{t}{u} = {v.Type}.FusedMultiplyAdd(w{t}, x{u}, acc{t}{u});"));
+                        w.WriteLine(Invariant($"acc{t}{u} = {v.MultiplyAdd(Invariant($"w{t}"), Invariant($"x{u}"), Invariant($"acc{t}{u}"))};"));
                     }
                 }
             }

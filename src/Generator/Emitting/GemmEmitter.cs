@@ -14,8 +14,22 @@ internal enum BiasMode
 /// <summary>A SIMD width the emitted code can use: the vector type's name and its float lanes.</summary>
 internal sealed record VectorWidth(string Type, int Lanes)
 {
+    public static readonly VectorWidth V128 = new("Vector128", 4);
     public static readonly VectorWidth V256 = new("Vector256", 8);
     public static readonly VectorWidth V512 = new("Vector512", 16);
+
+    /// <summary>
+    /// a * b + c in one instruction where the machine has FMA. The 256- and 512-bit bodies run only where it has (the
+    /// JIT reports them accelerated only with AVX2, which .NET groups with FMA); the 128-bit body also runs on x64
+    /// without FMA (<c>DOTNET_EnableAVX2=0</c>, old CPUs), where <c>FusedMultiplyAdd</c> would be emulated one lane at a
+    /// time in software and <c>MultiplyAddEstimate</c> is a multiply and an add.
+    /// </summary>
+    public string MultiplyAdd(string a, string b, string c) => this == V128
+        ? Type + ".MultiplyAddEstimate(" + a + ", " + b + ", " + c + ")"
+        : Type + ".FusedMultiplyAdd(" + a + ", " + b + ", " + c + ")";
+
+    /// <summary>The width of the overlapping vector that ends a row: 256-bit in the wide bodies, 128-bit in the narrow one.</summary>
+    public VectorWidth Overlap => this == V128 ? V128 : V256;
 
     /// <summary>The vector type, e.g. <c>Vector512&lt;float&gt;</c>.</summary>
     public string T => Type + "<float>";
@@ -33,24 +47,42 @@ internal sealed record VectorWidth(string Type, int Lanes)
 /// <item>TN: y[K, N] = a[M, K]^T b[M, N], dense weight gradients and convolution input gradients;</item>
 /// <item>NT: y[M, K] (+)= a[M, N] b[K, N]^T, dense input gradients and convolution weight gradients.</item>
 /// </list>
-/// Each method holds a Vector512 body and a Vector256 body: <c>Vector512.IsHardwareAccelerated</c> is a constant to the
-/// JIT, which keeps only one, so AVX-512 machines run twice the floats per instruction and others lose nothing.
+/// Each method holds a Vector512, a Vector256 and a Vector128 body: <c>VectorN.IsHardwareAccelerated</c> is a constant to
+/// the JIT, which keeps only one, so AVX-512 machines run twice the floats per instruction of AVX2 machines, and machines
+/// without 256-bit vectors (ARM64 NEON, x64 without AVX2, WebAssembly) run 128-bit vectors instead of an emulated
+/// Vector256.
 /// </summary>
 internal static class GemmEmitter
 {
     private const int TileRows = 4; // rows of a per register tile
     private const int WideTileRows = 8; // the same with AVX-512's 32 vector registers (16 accumulators)
 
-    /// <summary>Writes the method's body once per vector width, behind the JIT-constant hardware check.</summary>
+    /// <summary>
+    /// Writes the method's body once per vector width, behind the JIT-constant hardware checks, widest first. Vector128 is
+    /// the floor: every 64-bit .NET target accelerates it (SSE2 on x64, AdvSimd on ARM64, SIMD on WebAssembly).
+    /// </summary>
     internal static void EmitWidths(SourceWriter w, System.Action<VectorWidth> body)
     {
         using (w.Block("if (Vector512.IsHardwareAccelerated)"))
         {
             body(VectorWidth.V512);
         }
-        using (w.Block("else"))
+        EmitNarrowWidths(w, body, "else if (Vector256.IsHardwareAccelerated)");
+    }
+
+    /// <summary>
+    /// The Vector256 and Vector128 bodies only, for kernels that gain nothing from 512-bit vectors (copies, elementwise
+    /// passes, rows too short for them).
+    /// </summary>
+    internal static void EmitNarrowWidths(SourceWriter w, System.Action<VectorWidth> body, string check = "if (Vector256.IsHardwareAccelerated)")
+    {
+        using (w.Block(check))
         {
             body(VectorWidth.V256);
+        }
+        using (w.Block("else"))
+        {
+            body(VectorWidth.V128);
         }
     }
 
@@ -210,7 +242,7 @@ internal static class GemmEmitter
                         w.WriteLine(Invariant($"{v.T} a{i}i{u} = {v.Type}.Create(Unsafe.Add(ref a{i}, i + {u}));"));
                         for (int j = 0; j < vectors; j++)
                         {
-                            w.WriteLine(Invariant($"acc{i}{j}{suffix} = {v.Type}.FusedMultiplyAdd(a{i}i{u}, {v.Type}.LoadUnsafe(ref bi{u}, {j * v.Lanes}), acc{i}{j}{suffix});"));
+                            w.WriteLine(Invariant($"acc{i}{j}{suffix} = {v.MultiplyAdd(Invariant($"a{i}i{u}"), Invariant($"{v.Type}.LoadUnsafe(ref bi{u}, {j * v.Lanes})"), Invariant($"acc{i}{j}{suffix}"))};"));
                         }
                     }
                 }
@@ -228,7 +260,7 @@ internal static class GemmEmitter
                 w.WriteLine(Invariant($"{v.T} a{i}i = {v.Type}.Create(Unsafe.Add(ref a{i}, i));"));
                 for (int j = 0; j < vectors; j++)
                 {
-                    w.WriteLine(Invariant($"acc{i}{j} = {v.Type}.FusedMultiplyAdd(a{i}i, b{j}, acc{i}{j});"));
+                    w.WriteLine(Invariant($"acc{i}{j} = {v.MultiplyAdd(Invariant($"a{i}i"), Invariant($"b{j}"), Invariant($"acc{i}{j}"))};"));
                 }
             }
         }
@@ -308,7 +340,7 @@ internal static class GemmEmitter
                     w.WriteLine(Invariant($"{v.T} a{i} = {v.Type}.Create(Unsafe.Add(ref ar, {i}));"));
                     for (int j = 0; j < vectors; j++)
                     {
-                        w.WriteLine(Invariant($"acc{i}{j} = {v.Type}.FusedMultiplyAdd(a{i}, b{j}, acc{i}{j});"));
+                        w.WriteLine(Invariant($"acc{i}{j} = {v.MultiplyAdd(Invariant($"a{i}"), Invariant($"b{j}"), Invariant($"acc{i}{j}"))};"));
                     }
                 }
             }
@@ -409,7 +441,7 @@ internal static class GemmEmitter
                     w.WriteLine(Invariant($"{v.T} bv{i} = {v.Type}.LoadUnsafe(ref b{i}, (nuint)c);"));
                     for (int q = 0; q < aRows; q++)
                     {
-                        w.WriteLine(Invariant($"acc{q}{i} = {v.Type}.FusedMultiplyAdd(av{q}, bv{i}, acc{q}{i});"));
+                        w.WriteLine(Invariant($"acc{q}{i} = {v.MultiplyAdd(Invariant($"av{q}"), Invariant($"bv{i}"), Invariant($"acc{q}{i}"))};"));
                     }
                 }
             }
@@ -485,7 +517,8 @@ internal static class GemmEmitter
     /// independent accumulators (enough to cover the FMA latency of 4 cycles at 2 per cycle; 12-16 for the taller tiles
     /// of AVX-512, which has the registers for them), then one narrower tile for
     /// the vectors left over, then, in the 512-bit body, one 256-bit vector if 8 floats remain, then one overlapping
-    /// 256-bit vector for the rest. Only outputs narrower than 8 columns are left to scalar code. Returns where the
+    /// vector for the rest (256-bit, 128-bit in the Vector128 body). Only outputs narrower than that vector are left to
+    /// scalar code. Returns where the
     /// scalar columns start. The callback gets the width, the vectors and how many leading lanes overlap columns already
     /// done (0 but for the last tile): a caller that overwrites y stores those twice with the same values, one that
     /// accumulates into y must add only the other lanes.
@@ -521,14 +554,15 @@ internal static class GemmEmitter
             }
             end += VectorWidth.V256.Lanes;
         }
-        if (end < n && n >= VectorWidth.V256.Lanes)
+        VectorWidth last = v.Overlap;
+        if (end < n && n >= last.Lanes)
         {
-            // The last few columns: one 256-bit vector ending at the last column, overlapping columns already done. They
-            // are recomputed with the same arithmetic and stored again with the same values, cheaper than scalar code.
+            // The last few columns: one vector ending at the last column, overlapping columns already done. They are
+            // recomputed with the same arithmetic and stored again with the same values, cheaper than scalar code.
             using (w.OpenBlock())
             {
-                w.WriteLine(Invariant($"const int c = {n - VectorWidth.V256.Lanes}; // overlaps {end - (n - VectorWidth.V256.Lanes)} columns"));
-                emitTile(VectorWidth.V256, 1, end - (n - VectorWidth.V256.Lanes));
+                w.WriteLine(Invariant($"const int c = {n - last.Lanes}; // overlaps {end - (n - last.Lanes)} columns"));
+                emitTile(last, 1, end - (n - last.Lanes));
             }
             end = n;
         }

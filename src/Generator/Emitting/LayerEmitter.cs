@@ -81,18 +81,16 @@ internal static class LayerEmitter
         using (w.Block(Invariant($"private static void {layer.Name}ActivationBackward(ref float a, ref float d, int batch)")))
         {
             w.WriteLine(Invariant($"int count = batch * {size};"));
-            w.WriteLine("int i = 0;");
-            using (w.Block("for (; i + 8 <= count; i += 8)"))
+            VectorLoops.EmitElementwise(w, "count", v =>
             {
-                w.WriteLine("Vector256<float> av = Vector256.LoadUnsafe(ref a, (nuint)i);");
-                w.WriteLine("Vector256<float> dv = Vector256.LoadUnsafe(ref d, (nuint)i);");
-                w.WriteLine(Invariant($"({ActivationEmitter.VectorDerivative(layer.Activation, layer.Alpha, "av", "dv")}).StoreUnsafe(ref d, (nuint)i);"));
-            }
-            using (w.Block("for (; i < count; i++)"))
+                w.WriteLine(Invariant($"{v.T} av = {v.Type}.LoadUnsafe(ref a, (nuint)i);"));
+                w.WriteLine(Invariant($"{v.T} dv = {v.Type}.LoadUnsafe(ref d, (nuint)i);"));
+                w.WriteLine(Invariant($"({ActivationEmitter.VectorDerivative(layer.Activation, layer.Alpha, "av", "dv", v)}).StoreUnsafe(ref d, (nuint)i);"));
+            }, () =>
             {
                 w.WriteLine("float ai = Unsafe.Add(ref a, i);");
                 w.WriteLine(Invariant($"Unsafe.Add(ref d, i) = {ActivationEmitter.ScalarDerivative(layer.Activation, layer.Alpha, "ai", "Unsafe.Add(ref d, i)")};"));
-            }
+            });
         }
         w.WriteLine();
     }

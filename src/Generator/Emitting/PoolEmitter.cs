@@ -1,3 +1,4 @@
+using System.Linq;
 using static System.FormattableString;
 
 namespace NetGen.Generator;
@@ -73,14 +74,12 @@ internal static class PoolEmitter
                             tapValues.Add(Invariant($"Unsafe.Add(ref xc, (iy + {i}) * {g.InWidth} + ix + {j})"));
                         }
                     }
-                    string vector = taps <= 4 ? "Vector128" : "Vector256";
+                    // 128-bit vectors of 4 taps, which every machine accelerates; NaN never equals, so padding lanes never win.
                     int lanes = taps <= 4 ? 4 : 8;
-                    var lanesValues = new System.Collections.Generic.List<string>();
-                    for (int t = 0; t < lanes; t++)
-                    {
-                        lanesValues.Add(t < taps ? tapValues[t] : "float.NaN"); // NaN never equals: padding lanes never win
-                    }
-                    w.WriteLine(Invariant($"uint equal = {vector}.Equals({vector}.Create({string.Join(", ", lanesValues)}), {vector}.Create(max)).ExtractMostSignificantBits();"));
+                    string Taps(int from) => string.Join(", ", System.Linq.Enumerable.Range(from, 4).Select(t => t < taps ? tapValues[t] : "float.NaN"));
+                    w.WriteLine(lanes == 4
+                        ? Invariant($"uint equal = Vector128.Equals(Vector128.Create({Taps(0)}), Vector128.Create(max)).ExtractMostSignificantBits();")
+                        : Invariant($"uint equal = Vector128.Equals(Vector128.Create({Taps(0)}), Vector128.Create(max)).ExtractMostSignificantBits() | Vector128.Equals(Vector128.Create({Taps(4)}), Vector128.Create(max)).ExtractMostSignificantBits() << 4;"));
                     for (int t = lanes; t < taps; t++)
                     {
                         w.WriteLine(Invariant($"if ({tapValues[t]} == max) equal |= {1u << t}u;"));
@@ -115,72 +114,92 @@ internal static class PoolEmitter
     private static void EmitMaxPool2x2Forward(SourceWriter w, LayerPlan layer, ConvGeometry g)
     {
         w.WriteLine("// 2x2 windows, stride 2: the max of two input rows, then of each adjacent pair of lanes, gives 4 outputs per");
-        w.WriteLine("// 256-bit vector (Vector256.Max follows MathF.Max on NaN and signed zeros). The last vector overlaps the one before.");
+        w.WriteLine("// 256-bit vector (2 per 128-bit one; Vector256.Max follows MathF.Max on NaN and signed zeros). The last vector");
+        w.WriteLine("// overlaps the one before.");
         using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float x, ref float y, int batch)")))
         {
-            w.WriteLine("Vector256<int> swapPairs = Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6), evenLanes = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);");
-            using (w.Block(Invariant($"for (int s = 0; s < batch * {g.InChannels}; s++)")))
+            GemmEmitter.EmitNarrowWidths(w, v =>
             {
-                w.WriteLine(Invariant($"ref float xc = ref Unsafe.Add(ref x, s * {g.InputPlane});"));
-                w.WriteLine(Invariant($"ref float yc = ref Unsafe.Add(ref y, s * {g.OutputPlane});"));
-                using (w.Block(Invariant($"for (int oy = 0; oy < {g.OutHeight}; oy++)")))
+                int outputs = v.Lanes / 2;
+                w.WriteLine(v == VectorWidth.V256
+                    ? "Vector256<int> swapPairs = Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6), evenLanes = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);"
+                    : "Vector128<int> swapPairs = Vector128.Create(1, 0, 3, 2), evenLanes = Vector128.Create(0, 2, 0, 2);");
+                using (w.Block(Invariant($"for (int s = 0; s < batch * {g.InChannels}; s++)")))
                 {
-                    w.WriteLine(Invariant($"ref float top = ref Unsafe.Add(ref xc, oy * {2 * g.InWidth});"));
-                    w.WriteLine(Invariant($"ref float bottom = ref Unsafe.Add(ref top, {g.InWidth});"));
-                    w.WriteLine(Invariant($"ref float row = ref Unsafe.Add(ref yc, oy * {g.OutWidth});"));
-                    foreach (int ox in GemmEmitter.OverlappingStarts(g.OutWidth, 4)) // the last overlaps: same values, stored again
+                    w.WriteLine(Invariant($"ref float xc = ref Unsafe.Add(ref x, s * {g.InputPlane});"));
+                    w.WriteLine(Invariant($"ref float yc = ref Unsafe.Add(ref y, s * {g.OutputPlane});"));
+                    using (w.Block(Invariant($"for (int oy = 0; oy < {g.OutHeight}; oy++)")))
                     {
-                        using (w.OpenBlock())
+                        w.WriteLine(Invariant($"ref float top = ref Unsafe.Add(ref xc, oy * {2 * g.InWidth});"));
+                        w.WriteLine(Invariant($"ref float bottom = ref Unsafe.Add(ref top, {g.InWidth});"));
+                        w.WriteLine(Invariant($"ref float row = ref Unsafe.Add(ref yc, oy * {g.OutWidth});"));
+                        foreach (int ox in GemmEmitter.OverlappingStarts(g.OutWidth, outputs)) // the last overlaps: same values, stored again
                         {
-                            w.WriteLine(Invariant($"Vector256<float> rows = Vector256.Max(Vector256.LoadUnsafe(ref top, {2 * ox}), Vector256.LoadUnsafe(ref bottom, {2 * ox}));"));
-                            w.WriteLine("Vector256<float> pairs = Vector256.Max(rows, Vector256.Shuffle(rows, swapPairs));");
-                            w.WriteLine(Invariant($"Vector256.Shuffle(pairs, evenLanes).GetLower().StoreUnsafe(ref row, {ox});"));
+                            using (w.OpenBlock())
+                            {
+                                w.WriteLine(Invariant($"{v.T} rows = {v.Type}.Max({v.Type}.LoadUnsafe(ref top, {2 * ox}), {v.Type}.LoadUnsafe(ref bottom, {2 * ox}));"));
+                                w.WriteLine(Invariant($"{v.T} pairs = {v.Type}.Max(rows, {v.Type}.Shuffle(rows, swapPairs));"));
+                                w.WriteLine(v == VectorWidth.V256
+                                    ? Invariant($"Vector256.Shuffle(pairs, evenLanes).GetLower().StoreUnsafe(ref row, {ox});")
+                                    : Invariant($"Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref row, {ox})), Vector128.Shuffle(pairs, evenLanes).AsUInt64().ToScalar()); // lanes 0 and 1"));
+                            }
                         }
                     }
                 }
-            }
+            });
         }
     }
 
     private static void EmitMaxPool2x2Backward(SourceWriter w, LayerPlan layer, ConvGeometry g)
     {
         bool tiled = g.InHeight == 2 * g.OutHeight && g.InWidth == 2 * g.OutWidth;
-        w.WriteLine("// 2x2 windows, stride 2, 4 windows per 256-bit vector: lanes alternate the window's left and right taps; a tap wins");
-        w.WriteLine("// when it equals the max and no tap before it (top-left, top-right, bottom-left) did. Windows do not overlap, so");
-        w.WriteLine(tiled ? "// every input is written once (no clearing, no adds)." : "// every covered input is written once; the uncovered edge is cleared first.");
+        w.WriteLine("// 2x2 windows, stride 2, 4 windows per 256-bit vector (2 per 128-bit one): lanes alternate the window's left and");
+        w.WriteLine("// right taps; a tap wins when it equals the max and no tap before it (top-left, top-right, bottom-left) did. Windows");
+        w.WriteLine(tiled ? "// do not overlap, so every input is written once (no clearing, no adds)." : "// do not overlap, so every covered input is written once; the uncovered edge is cleared first.");
         using (w.Block(Invariant($"private static void {layer.Name}Backward(ref float x, ref float y, ref float dy, ref float dx, int batch)")))
         {
             if (!tiled)
             {
                 w.WriteLine(Invariant($"MemoryMarshal.CreateSpan(ref dx, batch * {layer.InputSize}).Clear();"));
             }
-            w.WriteLine("Vector256<int> duplicate = Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3), left = Vector256.Create(0, 0, 2, 2, 4, 4, 6, 6), swapPairs = Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6);");
-            w.WriteLine("Vector256<float> right = Vector256.Create(0, -1, 0, -1, 0, -1, 0, -1).AsSingle(); // all bits set on the right taps");
-            using (w.Block(Invariant($"for (int s = 0; s < batch * {g.InChannels}; s++)")))
+            GemmEmitter.EmitNarrowWidths(w, v =>
             {
-                w.WriteLine(Invariant($"ref float xc = ref Unsafe.Add(ref x, s * {g.InputPlane});"));
-                w.WriteLine(Invariant($"ref float dxc = ref Unsafe.Add(ref dx, s * {g.InputPlane});"));
-                w.WriteLine(Invariant($"ref float yc = ref Unsafe.Add(ref y, s * {g.OutputPlane});"));
-                w.WriteLine(Invariant($"ref float dyc = ref Unsafe.Add(ref dy, s * {g.OutputPlane});"));
-                using (w.Block(Invariant($"for (int oy = 0; oy < {g.OutHeight}; oy++)")))
+                int outputs = v.Lanes / 2;
+                bool wide = v == VectorWidth.V256;
+                w.WriteLine(wide
+                    ? "Vector256<int> duplicate = Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3), left = Vector256.Create(0, 0, 2, 2, 4, 4, 6, 6), swapPairs = Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6);"
+                    : "Vector128<int> duplicate = Vector128.Create(0, 0, 1, 1), left = Vector128.Create(0, 0, 2, 2), swapPairs = Vector128.Create(1, 0, 3, 2);");
+                w.WriteLine(Invariant($"{v.T} right = {v.Type}.Create({string.Join(", ", System.Linq.Enumerable.Range(0, v.Lanes).Select(l => l % 2 == 0 ? "0" : "-1"))}).AsSingle(); // all bits set on the right taps"));
+                using (w.Block(Invariant($"for (int s = 0; s < batch * {g.InChannels}; s++)")))
                 {
-                    w.WriteLine(Invariant($"int top = oy * {2 * g.InWidth}, bottom = top + {g.InWidth}, o = oy * {g.OutWidth};"));
-                    foreach (int ox in GemmEmitter.OverlappingStarts(g.OutWidth, 4)) // the last overlaps: same values, stored again
+                    w.WriteLine(Invariant($"ref float xc = ref Unsafe.Add(ref x, s * {g.InputPlane});"));
+                    w.WriteLine(Invariant($"ref float dxc = ref Unsafe.Add(ref dx, s * {g.InputPlane});"));
+                    w.WriteLine(Invariant($"ref float yc = ref Unsafe.Add(ref y, s * {g.OutputPlane});"));
+                    w.WriteLine(Invariant($"ref float dyc = ref Unsafe.Add(ref dy, s * {g.OutputPlane});"));
+                    using (w.Block(Invariant($"for (int oy = 0; oy < {g.OutHeight}; oy++)")))
                     {
-                        using (w.OpenBlock())
+                        w.WriteLine(Invariant($"int top = oy * {2 * g.InWidth}, bottom = top + {g.InWidth}, o = oy * {g.OutWidth};"));
+                        foreach (int ox in GemmEmitter.OverlappingStarts(g.OutWidth, outputs)) // the last overlaps: same values, stored again
                         {
-                            w.WriteLine(Invariant($"Vector256<float> max = Vector256.Shuffle(Vector128.LoadUnsafe(ref yc, (nuint)(o + {ox})).ToVector256(), duplicate);"));
-                            w.WriteLine(Invariant($"Vector256<float> gradient = Vector256.Shuffle(Vector128.LoadUnsafe(ref dyc, (nuint)(o + {ox})).ToVector256(), duplicate);"));
-                            w.WriteLine(Invariant($"Vector256<float> upper = Vector256.Equals(Vector256.LoadUnsafe(ref xc, (nuint)(top + {2 * ox})), max);"));
-                            w.WriteLine(Invariant($"Vector256<float> lower = Vector256.Equals(Vector256.LoadUnsafe(ref xc, (nuint)(bottom + {2 * ox})), max);"));
-                            w.WriteLine("Vector256<float> upperWins = Vector256.AndNot(upper, Vector256.Shuffle(upper, left) & right);");
-                            w.WriteLine("Vector256<float> lowerWins = Vector256.AndNot(Vector256.AndNot(lower, upper | Vector256.Shuffle(upper, swapPairs)), Vector256.Shuffle(lower, left) & right);");
-                            w.WriteLine(Invariant($"(upperWins & gradient).StoreUnsafe(ref dxc, (nuint)(top + {2 * ox}));"));
-                            w.WriteLine(Invariant($"(lowerWins & gradient).StoreUnsafe(ref dxc, (nuint)(bottom + {2 * ox}));"));
+                            using (w.OpenBlock())
+                            {
+                                // The window's outputs, each in two lanes: 4 outputs widened from 128 bits, or 2 read as one 64-bit scalar.
+                                string Outputs(string source) => wide
+                                    ? Invariant($"Vector256.Shuffle(Vector128.LoadUnsafe(ref {source}, (nuint)(o + {ox})).ToVector256(), duplicate)")
+                                    : Invariant($"Vector128.Shuffle(Vector128.CreateScalar(Unsafe.ReadUnaligned<double>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref {source}, o + {ox})))).AsSingle(), duplicate)");
+                                w.WriteLine(Invariant($"{v.T} max = {Outputs("yc")};"));
+                                w.WriteLine(Invariant($"{v.T} gradient = {Outputs("dyc")};"));
+                                w.WriteLine(Invariant($"{v.T} upper = {v.Type}.Equals({v.Type}.LoadUnsafe(ref xc, (nuint)(top + {2 * ox})), max);"));
+                                w.WriteLine(Invariant($"{v.T} lower = {v.Type}.Equals({v.Type}.LoadUnsafe(ref xc, (nuint)(bottom + {2 * ox})), max);"));
+                                w.WriteLine(Invariant($"{v.T} upperWins = {v.Type}.AndNot(upper, {v.Type}.Shuffle(upper, left) & right);"));
+                                w.WriteLine(Invariant($"{v.T} lowerWins = {v.Type}.AndNot({v.Type}.AndNot(lower, upper | {v.Type}.Shuffle(upper, swapPairs)), {v.Type}.Shuffle(lower, left) & right);"));
+                                w.WriteLine(Invariant($"(upperWins & gradient).StoreUnsafe(ref dxc, (nuint)(top + {2 * ox}));"));
+                                w.WriteLine(Invariant($"(lowerWins & gradient).StoreUnsafe(ref dxc, (nuint)(bottom + {2 * ox}));"));
+                            }
                         }
                     }
                 }
-            }
+            });
         }
     }
 
@@ -246,17 +265,21 @@ internal static class PoolEmitter
 
     private static void EmitVectorSum(SourceWriter w, int n)
     {
-        int vectorEnd = n / 8 * 8;
-        w.WriteLine("Vector256<float> acc = Vector256<float>.Zero;");
-        if (vectorEnd > 0)
+        w.WriteLine("float sum;");
+        GemmEmitter.EmitNarrowWidths(w, v =>
         {
-            w.WriteLine(Invariant($"for (int i = 0; i < {vectorEnd}; i += 8) acc += Vector256.LoadUnsafe(ref plane, (nuint)i);"));
-        }
-        w.WriteLine("float sum = Vector256.Sum(acc);");
-        if (vectorEnd < n)
-        {
-            w.WriteLine(Invariant($"for (int i = {vectorEnd}; i < {n}; i++) sum += Unsafe.Add(ref plane, i);"));
-        }
+            int vectorEnd = n / v.Lanes * v.Lanes;
+            w.WriteLine(Invariant($"{v.T} acc = {v.T}.Zero;"));
+            if (vectorEnd > 0)
+            {
+                w.WriteLine(Invariant($"for (int i = 0; i < {vectorEnd}; i += {v.Lanes}) acc += {v.Type}.LoadUnsafe(ref plane, (nuint)i);"));
+            }
+            w.WriteLine(Invariant($"sum = {v.Type}.Sum(acc);"));
+            if (vectorEnd < n)
+            {
+                w.WriteLine(Invariant($"for (int i = {vectorEnd}; i < {n}; i++) sum += Unsafe.Add(ref plane, i);"));
+            }
+        });
     }
 
     private static void EmitWindowLoops(SourceWriter w, LayerPlan layer, ConvGeometry g, System.Action body)

@@ -43,17 +43,15 @@ internal static class ResidualEmitter
         using (w.Block(Invariant($"private static void {layer.Name}Forward(ref float block, ref float shortcut, ref float y, int batch)")))
         {
             w.WriteLine(Invariant($"int count = batch * {n};"));
-            w.WriteLine("int i = 0;");
-            using (w.Block("for (; i + 8 <= count; i += 8)"))
+            VectorLoops.EmitElementwise(w, "count", v =>
             {
-                w.WriteLine("Vector256<float> sum = Vector256.LoadUnsafe(ref block, (nuint)i) + Vector256.LoadUnsafe(ref shortcut, (nuint)i);");
-                w.WriteLine(Invariant($"{ActivationEmitter.Vector(layer.Activation, layer.Alpha, "sum")}.StoreUnsafe(ref y, (nuint)i);"));
-            }
-            using (w.Block("for (; i < count; i++)"))
+                w.WriteLine(Invariant($"{v.T} sum = {v.Type}.LoadUnsafe(ref block, (nuint)i) + {v.Type}.LoadUnsafe(ref shortcut, (nuint)i);"));
+                w.WriteLine(Invariant($"{ActivationEmitter.Vector(layer.Activation, layer.Alpha, "sum", v)}.StoreUnsafe(ref y, (nuint)i);"));
+            }, () =>
             {
                 w.WriteLine("float sum = Unsafe.Add(ref block, i) + Unsafe.Add(ref shortcut, i);");
                 w.WriteLine(Invariant($"Unsafe.Add(ref y, i) = {ActivationEmitter.Scalar(layer.Activation, layer.Alpha, "sum")};"));
-            }
+            });
         }
         w.WriteLine();
         if (layer.Activation != ActivationKind.Identity)
@@ -67,9 +65,9 @@ internal static class ResidualEmitter
         w.WriteLine("// a[i] += b[i]: where a residual block's start gets its shortcut's gradient back.");
         using (w.Block("private static void AddInPlace(ref float a, ref float b, int count)"))
         {
-            w.WriteLine("int i = 0;");
-            w.WriteLine("for (; i + 8 <= count; i += 8) (Vector256.LoadUnsafe(ref a, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref a, (nuint)i);");
-            w.WriteLine("for (; i < count; i++) Unsafe.Add(ref a, i) += Unsafe.Add(ref b, i);");
+            VectorLoops.EmitElementwise(w, "count",
+                v => w.WriteLine(Invariant($"({v.Type}.LoadUnsafe(ref a, (nuint)i) + {v.Type}.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref a, (nuint)i);")),
+                () => w.WriteLine("Unsafe.Add(ref a, i) += Unsafe.Add(ref b, i);"));
         }
         w.WriteLine();
     }
