@@ -1,6 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace NetGen;
 
@@ -101,8 +101,10 @@ public sealed class Adadelta : IOptimizer
 
     private (string, double)[] Hyperparameters() => [("eps", Epsilon), ("rho", Rho), ("weight_decay", WeightDecay)];
 
-    // The vector body and the scalar tail perform the same operations (fused where written so), each correctly rounded,
-    // so an element's update does not depend on whether it falls in the body or the tail.
+    // The vector body (Vector<float>: the machine's own width, never emulated) and the scalar tail perform the same
+    // operations; MultiplyAddEstimate is one fused, correctly rounded operation where the machine has FMA and a multiply
+    // and an add where it has not (x64 without FMA), in both alike, so an element's update does not depend on whether it
+    // falls in the body or the tail.
     private static void Update(
         Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> squareAverage, Span<float> deltaAverage,
         float lr, float rho, float epsilon, float wd)
@@ -114,32 +116,32 @@ public sealed class Adadelta : IOptimizer
         float oneMinusRho = 1f - rho;
         int n = parameters.Length;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
-            Vector256<float> vWd = Vector256.Create(wd), vRho = Vector256.Create(rho), vOneMinusRho = Vector256.Create(oneMinusRho);
-            Vector256<float> vEps = Vector256.Create(epsilon), negLr = Vector256.Create(-lr);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            Vector<float> vWd = Vector.Create(wd), vRho = Vector.Create(rho), vOneMinusRho = Vector.Create(oneMinusRho);
+            Vector<float> vEps = Vector.Create(epsilon), negLr = Vector.Create(-lr);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Vector256<float> pi = Vector256.LoadUnsafe(ref p, (nuint)i);
-                Vector256<float> gi = Vector256.FusedMultiplyAdd(vWd, pi, Vector256.LoadUnsafe(ref g, (nuint)i));
-                Vector256<float> sqi = Vector256.FusedMultiplyAdd(vRho, Vector256.LoadUnsafe(ref sq, (nuint)i), vOneMinusRho * gi * gi);
+                Vector<float> pi = Vector.LoadUnsafe(ref p, (nuint)i);
+                Vector<float> gi = Vector.MultiplyAddEstimate(vWd, pi, Vector.LoadUnsafe(ref g, (nuint)i));
+                Vector<float> sqi = Vector.MultiplyAddEstimate(vRho, Vector.LoadUnsafe(ref sq, (nuint)i), vOneMinusRho * gi * gi);
                 sqi.StoreUnsafe(ref sq, (nuint)i);
-                Vector256<float> acci = Vector256.LoadUnsafe(ref acc, (nuint)i);
-                Vector256<float> delta = Vector256.Sqrt(acci + vEps) / Vector256.Sqrt(sqi + vEps) * gi;
-                Vector256.FusedMultiplyAdd(vRho, acci, vOneMinusRho * delta * delta).StoreUnsafe(ref acc, (nuint)i);
-                Vector256.FusedMultiplyAdd(negLr, delta, pi).StoreUnsafe(ref p, (nuint)i);
+                Vector<float> acci = Vector.LoadUnsafe(ref acc, (nuint)i);
+                Vector<float> delta = Vector.SquareRoot(acci + vEps) / Vector.SquareRoot(sqi + vEps) * gi;
+                Vector.MultiplyAddEstimate(vRho, acci, vOneMinusRho * delta * delta).StoreUnsafe(ref acc, (nuint)i);
+                Vector.MultiplyAddEstimate(negLr, delta, pi).StoreUnsafe(ref p, (nuint)i);
             }
         }
         for (; i < n; i++)
         {
             float pi = parameters[i];
-            float gi = MathF.FusedMultiplyAdd(wd, pi, gradients[i]);
-            float sqi = MathF.FusedMultiplyAdd(rho, squareAverage[i], oneMinusRho * gi * gi);
+            float gi = float.MultiplyAddEstimate(wd, pi, gradients[i]);
+            float sqi = float.MultiplyAddEstimate(rho, squareAverage[i], oneMinusRho * gi * gi);
             squareAverage[i] = sqi;
             float acci = deltaAverage[i];
             float delta = MathF.Sqrt(acci + epsilon) / MathF.Sqrt(sqi + epsilon) * gi;
-            deltaAverage[i] = MathF.FusedMultiplyAdd(rho, acci, oneMinusRho * delta * delta);
-            parameters[i] = MathF.FusedMultiplyAdd(-lr, delta, pi);
+            deltaAverage[i] = float.MultiplyAddEstimate(rho, acci, oneMinusRho * delta * delta);
+            parameters[i] = float.MultiplyAddEstimate(-lr, delta, pi);
         }
     }
 }

@@ -1,6 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace NetGen;
 
@@ -112,8 +112,10 @@ public sealed class Adagrad : IOptimizer
     private (string, double)[] Hyperparameters() =>
         [("eps", Epsilon), ("initial_accumulator_value", InitialAccumulatorValue), ("lr_decay", LearningRateDecay), ("weight_decay", WeightDecay)];
 
-    // The vector body and the scalar tail perform the same operations (fused where written so), each correctly rounded,
-    // so an element's update does not depend on whether it falls in the body or the tail.
+    // The vector body (Vector<float>: the machine's own width, never emulated) and the scalar tail perform the same
+    // operations; MultiplyAddEstimate is one fused, correctly rounded operation where the machine has FMA and a multiply
+    // and an add where it has not (x64 without FMA), in both alike, so an element's update does not depend on whether it
+    // falls in the body or the tail.
     private static void Update(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> sums, float clr, float wd, float epsilon)
     {
         ref float p = ref MemoryMarshal.GetReference(parameters);
@@ -121,25 +123,25 @@ public sealed class Adagrad : IOptimizer
         ref float s = ref MemoryMarshal.GetReference(sums);
         int n = parameters.Length;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
-            Vector256<float> vWd = Vector256.Create(wd), vEps = Vector256.Create(epsilon), negClr = Vector256.Create(-clr);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            Vector<float> vWd = Vector.Create(wd), vEps = Vector.Create(epsilon), negClr = Vector.Create(-clr);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Vector256<float> pi = Vector256.LoadUnsafe(ref p, (nuint)i);
-                Vector256<float> gi = Vector256.FusedMultiplyAdd(vWd, pi, Vector256.LoadUnsafe(ref g, (nuint)i));
-                Vector256<float> si = Vector256.FusedMultiplyAdd(gi, gi, Vector256.LoadUnsafe(ref s, (nuint)i));
+                Vector<float> pi = Vector.LoadUnsafe(ref p, (nuint)i);
+                Vector<float> gi = Vector.MultiplyAddEstimate(vWd, pi, Vector.LoadUnsafe(ref g, (nuint)i));
+                Vector<float> si = Vector.MultiplyAddEstimate(gi, gi, Vector.LoadUnsafe(ref s, (nuint)i));
                 si.StoreUnsafe(ref s, (nuint)i);
-                Vector256.FusedMultiplyAdd(negClr, gi / (Vector256.Sqrt(si) + vEps), pi).StoreUnsafe(ref p, (nuint)i);
+                Vector.MultiplyAddEstimate(negClr, gi / (Vector.SquareRoot(si) + vEps), pi).StoreUnsafe(ref p, (nuint)i);
             }
         }
         for (; i < n; i++)
         {
             float pi = parameters[i];
-            float gi = MathF.FusedMultiplyAdd(wd, pi, gradients[i]);
-            float si = MathF.FusedMultiplyAdd(gi, gi, sums[i]);
+            float gi = float.MultiplyAddEstimate(wd, pi, gradients[i]);
+            float si = float.MultiplyAddEstimate(gi, gi, sums[i]);
             sums[i] = si;
-            parameters[i] = MathF.FusedMultiplyAdd(-clr, gi / (MathF.Sqrt(si) + epsilon), pi);
+            parameters[i] = float.MultiplyAddEstimate(-clr, gi / (MathF.Sqrt(si) + epsilon), pi);
         }
     }
 }

@@ -1,6 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace NetGen;
 
@@ -113,8 +113,10 @@ public sealed class Adam : IOptimizer
         Update(parameters, gradients, m, v, stepSize, inverseSqrtCorrection2, Beta1, Beta2, Epsilon, WeightDecay);
     }
 
-    // The vector body and the scalar tail perform the same operations (fused where written so), each correctly rounded,
-    // so an element's update does not depend on whether it falls in the body or the tail.
+    // The vector body (Vector<float>: the machine's own width, never emulated) and the scalar tail perform the same
+    // operations; MultiplyAddEstimate is one fused, correctly rounded operation where the machine has FMA and a multiply
+    // and an add where it has not (x64 without FMA), in both alike, so an element's update does not depend on whether it
+    // falls in the body or the tail.
     private static void Update(
         Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> firstMoment, Span<float> secondMoment,
         float stepSize, float inverseSqrtCorrection2, float beta1, float beta2, float epsilon, float wd)
@@ -126,35 +128,35 @@ public sealed class Adam : IOptimizer
         float oneMinusBeta1 = 1f - beta1, oneMinusBeta2 = 1f - beta2;
         int n = parameters.Length;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
-            Vector256<float> vWd = Vector256.Create(wd);
-            Vector256<float> vBeta1 = Vector256.Create(beta1), vOneMinusBeta1 = Vector256.Create(oneMinusBeta1);
-            Vector256<float> vBeta2 = Vector256.Create(beta2), vOneMinusBeta2 = Vector256.Create(oneMinusBeta2);
-            Vector256<float> vEps = Vector256.Create(epsilon), vInvSqrtC2 = Vector256.Create(inverseSqrtCorrection2);
-            Vector256<float> negStep = Vector256.Create(-stepSize);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            Vector<float> vWd = Vector.Create(wd);
+            Vector<float> vBeta1 = Vector.Create(beta1), vOneMinusBeta1 = Vector.Create(oneMinusBeta1);
+            Vector<float> vBeta2 = Vector.Create(beta2), vOneMinusBeta2 = Vector.Create(oneMinusBeta2);
+            Vector<float> vEps = Vector.Create(epsilon), vInvSqrtC2 = Vector.Create(inverseSqrtCorrection2);
+            Vector<float> negStep = Vector.Create(-stepSize);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Vector256<float> pi = Vector256.LoadUnsafe(ref p, (nuint)i);
-                Vector256<float> gi = Vector256.FusedMultiplyAdd(vWd, pi, Vector256.LoadUnsafe(ref g, (nuint)i));
-                Vector256<float> mi = Vector256.FusedMultiplyAdd(vBeta1, Vector256.LoadUnsafe(ref m, (nuint)i), vOneMinusBeta1 * gi);
-                Vector256<float> vi = Vector256.FusedMultiplyAdd(vBeta2, Vector256.LoadUnsafe(ref v, (nuint)i), vOneMinusBeta2 * gi * gi);
+                Vector<float> pi = Vector.LoadUnsafe(ref p, (nuint)i);
+                Vector<float> gi = Vector.MultiplyAddEstimate(vWd, pi, Vector.LoadUnsafe(ref g, (nuint)i));
+                Vector<float> mi = Vector.MultiplyAddEstimate(vBeta1, Vector.LoadUnsafe(ref m, (nuint)i), vOneMinusBeta1 * gi);
+                Vector<float> vi = Vector.MultiplyAddEstimate(vBeta2, Vector.LoadUnsafe(ref v, (nuint)i), vOneMinusBeta2 * gi * gi);
                 mi.StoreUnsafe(ref m, (nuint)i);
                 vi.StoreUnsafe(ref v, (nuint)i);
-                Vector256<float> denominator = Vector256.FusedMultiplyAdd(Vector256.Sqrt(vi), vInvSqrtC2, vEps);
-                Vector256.FusedMultiplyAdd(negStep, mi / denominator, pi).StoreUnsafe(ref p, (nuint)i);
+                Vector<float> denominator = Vector.MultiplyAddEstimate(Vector.SquareRoot(vi), vInvSqrtC2, vEps);
+                Vector.MultiplyAddEstimate(negStep, mi / denominator, pi).StoreUnsafe(ref p, (nuint)i);
             }
         }
         for (; i < n; i++)
         {
             float pi = parameters[i];
-            float gi = MathF.FusedMultiplyAdd(wd, pi, gradients[i]);
-            float mi = MathF.FusedMultiplyAdd(beta1, firstMoment[i], oneMinusBeta1 * gi);
-            float vi = MathF.FusedMultiplyAdd(beta2, secondMoment[i], oneMinusBeta2 * gi * gi);
+            float gi = float.MultiplyAddEstimate(wd, pi, gradients[i]);
+            float mi = float.MultiplyAddEstimate(beta1, firstMoment[i], oneMinusBeta1 * gi);
+            float vi = float.MultiplyAddEstimate(beta2, secondMoment[i], oneMinusBeta2 * gi * gi);
             firstMoment[i] = mi;
             secondMoment[i] = vi;
-            float denominator = MathF.FusedMultiplyAdd(MathF.Sqrt(vi), inverseSqrtCorrection2, epsilon);
-            parameters[i] = MathF.FusedMultiplyAdd(-stepSize, mi / denominator, pi);
+            float denominator = float.MultiplyAddEstimate(MathF.Sqrt(vi), inverseSqrtCorrection2, epsilon);
+            parameters[i] = float.MultiplyAddEstimate(-stepSize, mi / denominator, pi);
         }
     }
 }

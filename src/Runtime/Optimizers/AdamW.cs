@@ -1,6 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace NetGen;
 
@@ -118,8 +118,10 @@ public sealed class AdamW : IOptimizer
     private (string, double)[] Hyperparameters() =>
         [("beta1", Beta1), ("beta2", Beta2), ("eps", Epsilon), ("weight_decay", WeightDecay)];
 
-    // The vector body and the scalar tail perform the same operations (fused where written so), each correctly rounded,
-    // so an element's update does not depend on whether it falls in the body or the tail.
+    // The vector body (Vector<float>: the machine's own width, never emulated) and the scalar tail perform the same
+    // operations; MultiplyAddEstimate is one fused, correctly rounded operation where the machine has FMA and a multiply
+    // and an add where it has not (x64 without FMA), in both alike, so an element's update does not depend on whether it
+    // falls in the body or the tail.
     private static void Update(
         Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> firstMoment, Span<float> secondMoment,
         float stepSize, float inverseSqrtCorrection2, float beta1, float beta2, float epsilon, float decay)
@@ -131,35 +133,35 @@ public sealed class AdamW : IOptimizer
         float oneMinusBeta1 = 1f - beta1, oneMinusBeta2 = 1f - beta2;
         int n = parameters.Length;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
-            Vector256<float> vDecay = Vector256.Create(decay);
-            Vector256<float> vBeta1 = Vector256.Create(beta1), vOneMinusBeta1 = Vector256.Create(oneMinusBeta1);
-            Vector256<float> vBeta2 = Vector256.Create(beta2), vOneMinusBeta2 = Vector256.Create(oneMinusBeta2);
-            Vector256<float> vEps = Vector256.Create(epsilon), vInvSqrtC2 = Vector256.Create(inverseSqrtCorrection2);
-            Vector256<float> negStep = Vector256.Create(-stepSize);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            Vector<float> vDecay = Vector.Create(decay);
+            Vector<float> vBeta1 = Vector.Create(beta1), vOneMinusBeta1 = Vector.Create(oneMinusBeta1);
+            Vector<float> vBeta2 = Vector.Create(beta2), vOneMinusBeta2 = Vector.Create(oneMinusBeta2);
+            Vector<float> vEps = Vector.Create(epsilon), vInvSqrtC2 = Vector.Create(inverseSqrtCorrection2);
+            Vector<float> negStep = Vector.Create(-stepSize);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Vector256<float> pi = Vector256.LoadUnsafe(ref p, (nuint)i) * vDecay;
-                Vector256<float> gi = Vector256.LoadUnsafe(ref g, (nuint)i);
-                Vector256<float> mi = Vector256.FusedMultiplyAdd(vBeta1, Vector256.LoadUnsafe(ref m, (nuint)i), vOneMinusBeta1 * gi);
-                Vector256<float> vi = Vector256.FusedMultiplyAdd(vBeta2, Vector256.LoadUnsafe(ref v, (nuint)i), vOneMinusBeta2 * gi * gi);
+                Vector<float> pi = Vector.LoadUnsafe(ref p, (nuint)i) * vDecay;
+                Vector<float> gi = Vector.LoadUnsafe(ref g, (nuint)i);
+                Vector<float> mi = Vector.MultiplyAddEstimate(vBeta1, Vector.LoadUnsafe(ref m, (nuint)i), vOneMinusBeta1 * gi);
+                Vector<float> vi = Vector.MultiplyAddEstimate(vBeta2, Vector.LoadUnsafe(ref v, (nuint)i), vOneMinusBeta2 * gi * gi);
                 mi.StoreUnsafe(ref m, (nuint)i);
                 vi.StoreUnsafe(ref v, (nuint)i);
-                Vector256<float> denominator = Vector256.FusedMultiplyAdd(Vector256.Sqrt(vi), vInvSqrtC2, vEps);
-                Vector256.FusedMultiplyAdd(negStep, mi / denominator, pi).StoreUnsafe(ref p, (nuint)i);
+                Vector<float> denominator = Vector.MultiplyAddEstimate(Vector.SquareRoot(vi), vInvSqrtC2, vEps);
+                Vector.MultiplyAddEstimate(negStep, mi / denominator, pi).StoreUnsafe(ref p, (nuint)i);
             }
         }
         for (; i < n; i++)
         {
             float pi = parameters[i] * decay;
             float gi = gradients[i];
-            float mi = MathF.FusedMultiplyAdd(beta1, firstMoment[i], oneMinusBeta1 * gi);
-            float vi = MathF.FusedMultiplyAdd(beta2, secondMoment[i], oneMinusBeta2 * gi * gi);
+            float mi = float.MultiplyAddEstimate(beta1, firstMoment[i], oneMinusBeta1 * gi);
+            float vi = float.MultiplyAddEstimate(beta2, secondMoment[i], oneMinusBeta2 * gi * gi);
             firstMoment[i] = mi;
             secondMoment[i] = vi;
-            float denominator = MathF.FusedMultiplyAdd(MathF.Sqrt(vi), inverseSqrtCorrection2, epsilon);
-            parameters[i] = MathF.FusedMultiplyAdd(-stepSize, mi / denominator, pi);
+            float denominator = float.MultiplyAddEstimate(MathF.Sqrt(vi), inverseSqrtCorrection2, epsilon);
+            parameters[i] = float.MultiplyAddEstimate(-stepSize, mi / denominator, pi);
         }
     }
 }

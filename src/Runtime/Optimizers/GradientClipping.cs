@@ -1,6 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace NetGen;
 
@@ -58,12 +58,12 @@ public static class GradientClipping
         ref float g = ref MemoryMarshal.GetReference(gradients);
         int n = gradients.Length;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
-            Vector256<float> high = Vector256.Create(maxValue), low = Vector256.Create(-maxValue);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            Vector<float> high = Vector.Create(maxValue), low = Vector.Create(-maxValue);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref g, (nuint)i), low), high).StoreUnsafe(ref g, (nuint)i);
+                Vector.Min(Vector.Max(Vector.LoadUnsafe(ref g, (nuint)i), low), high).StoreUnsafe(ref g, (nuint)i);
             }
         }
         for (; i < n; i++)
@@ -82,17 +82,17 @@ public static class GradientClipping
         int n = values.Length;
         int i = 0;
         double sum = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
-            Vector256<double> a0 = Vector256<double>.Zero, a1 = Vector256<double>.Zero;
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            Vector<double> a0 = Vector<double>.Zero, a1 = Vector<double>.Zero;
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Vector256<float> xi = Vector256.LoadUnsafe(ref x, (nuint)i);
-                (Vector256<double> lower, Vector256<double> upper) = Vector256.Widen(xi);
-                a0 = Vector256.FusedMultiplyAdd(lower, lower, a0);
-                a1 = Vector256.FusedMultiplyAdd(upper, upper, a1);
+                Vector<float> xi = Vector.LoadUnsafe(ref x, (nuint)i);
+                Vector.Widen(xi, out Vector<double> lower, out Vector<double> upper);
+                a0 = Vector.MultiplyAddEstimate(lower, lower, a0);
+                a1 = Vector.MultiplyAddEstimate(upper, upper, a1);
             }
-            sum = Vector256.Sum(a0 + a1);
+            sum = Vector.Sum(a0 + a1);
         }
         for (; i < n; i++)
         {
@@ -107,12 +107,12 @@ public static class GradientClipping
         ref float x = ref MemoryMarshal.GetReference(values);
         int n = values.Length;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
-            Vector256<float> vFactor = Vector256.Create(factor);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            Vector<float> vFactor = Vector.Create(factor);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
-                (Vector256.LoadUnsafe(ref x, (nuint)i) * vFactor).StoreUnsafe(ref x, (nuint)i);
+                (Vector.LoadUnsafe(ref x, (nuint)i) * vFactor).StoreUnsafe(ref x, (nuint)i);
             }
         }
         for (; i < n; i++)

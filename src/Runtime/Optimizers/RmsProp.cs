@@ -1,6 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace NetGen;
 
@@ -138,8 +138,10 @@ public sealed class RmsProp : IOptimizer
         [("alpha", Alpha), ("centered", Centered ? 1 : 0), ("eps", Epsilon), ("momentum", Momentum), ("weight_decay", WeightDecay)];
 
     // One kernel for the four variants: the branches on the (loop-invariant) flags are hoisted or predicted perfectly.
-    // The vector body and the scalar tail perform the same operations (fused where written so), each correctly rounded,
-    // so an element's update does not depend on whether it falls in the body or the tail.
+    // The vector body (Vector<float>: the machine's own width, never emulated) and the scalar tail perform the same
+    // operations; MultiplyAddEstimate is one fused, correctly rounded operation where the machine has FMA and a multiply
+    // and an add where it has not (x64 without FMA), in both alike, so an element's update does not depend on whether it
+    // falls in the body or the tail.
     private static void Update(
         Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> squareAverage, Span<float> momentumBuffer,
         Span<float> gradientAverage, float lr, float alpha, float epsilon, float wd, float momentum, bool centered)
@@ -153,52 +155,52 @@ public sealed class RmsProp : IOptimizer
         float oneMinusAlpha = 1f - alpha;
         int n = parameters.Length;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
-            Vector256<float> vWd = Vector256.Create(wd), vAlpha = Vector256.Create(alpha), vOneMinusAlpha = Vector256.Create(oneMinusAlpha);
-            Vector256<float> vEps = Vector256.Create(epsilon), negLr = Vector256.Create(-lr), vMomentum = Vector256.Create(momentum);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            Vector<float> vWd = Vector.Create(wd), vAlpha = Vector.Create(alpha), vOneMinusAlpha = Vector.Create(oneMinusAlpha);
+            Vector<float> vEps = Vector.Create(epsilon), negLr = Vector.Create(-lr), vMomentum = Vector.Create(momentum);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Vector256<float> pi = Vector256.LoadUnsafe(ref p, (nuint)i);
-                Vector256<float> gi = Vector256.FusedMultiplyAdd(vWd, pi, Vector256.LoadUnsafe(ref g, (nuint)i));
-                Vector256<float> sqi = Vector256.FusedMultiplyAdd(vAlpha, Vector256.LoadUnsafe(ref sq, (nuint)i), vOneMinusAlpha * gi * gi);
+                Vector<float> pi = Vector.LoadUnsafe(ref p, (nuint)i);
+                Vector<float> gi = Vector.MultiplyAddEstimate(vWd, pi, Vector.LoadUnsafe(ref g, (nuint)i));
+                Vector<float> sqi = Vector.MultiplyAddEstimate(vAlpha, Vector.LoadUnsafe(ref sq, (nuint)i), vOneMinusAlpha * gi * gi);
                 sqi.StoreUnsafe(ref sq, (nuint)i);
-                Vector256<float> variance = sqi;
+                Vector<float> variance = sqi;
                 if (centered)
                 {
-                    Vector256<float> gai = Vector256.FusedMultiplyAdd(vAlpha, Vector256.LoadUnsafe(ref ga, (nuint)i), vOneMinusAlpha * gi);
+                    Vector<float> gai = Vector.MultiplyAddEstimate(vAlpha, Vector.LoadUnsafe(ref ga, (nuint)i), vOneMinusAlpha * gi);
                     gai.StoreUnsafe(ref ga, (nuint)i);
-                    variance = Vector256.Max(Vector256.FusedMultiplyAdd(-gai, gai, sqi), Vector256<float>.Zero);
+                    variance = Vector.Max(Vector.MultiplyAddEstimate(-gai, gai, sqi), Vector<float>.Zero);
                 }
-                Vector256<float> scaled = gi / (Vector256.Sqrt(variance) + vEps);
+                Vector<float> scaled = gi / (Vector.SquareRoot(variance) + vEps);
                 if (useMomentum)
                 {
-                    scaled = Vector256.FusedMultiplyAdd(vMomentum, Vector256.LoadUnsafe(ref buf, (nuint)i), scaled);
+                    scaled = Vector.MultiplyAddEstimate(vMomentum, Vector.LoadUnsafe(ref buf, (nuint)i), scaled);
                     scaled.StoreUnsafe(ref buf, (nuint)i);
                 }
-                Vector256.FusedMultiplyAdd(negLr, scaled, pi).StoreUnsafe(ref p, (nuint)i);
+                Vector.MultiplyAddEstimate(negLr, scaled, pi).StoreUnsafe(ref p, (nuint)i);
             }
         }
         for (; i < n; i++)
         {
             float pi = parameters[i];
-            float gi = MathF.FusedMultiplyAdd(wd, pi, gradients[i]);
-            float sqi = MathF.FusedMultiplyAdd(alpha, squareAverage[i], oneMinusAlpha * gi * gi);
+            float gi = float.MultiplyAddEstimate(wd, pi, gradients[i]);
+            float sqi = float.MultiplyAddEstimate(alpha, squareAverage[i], oneMinusAlpha * gi * gi);
             squareAverage[i] = sqi;
             float variance = sqi;
             if (centered)
             {
-                float gai = MathF.FusedMultiplyAdd(alpha, gradientAverage[i], oneMinusAlpha * gi);
+                float gai = float.MultiplyAddEstimate(alpha, gradientAverage[i], oneMinusAlpha * gi);
                 gradientAverage[i] = gai;
-                variance = MathF.Max(MathF.FusedMultiplyAdd(-gai, gai, sqi), 0f);
+                variance = MathF.Max(float.MultiplyAddEstimate(-gai, gai, sqi), 0f);
             }
             float scaled = gi / (MathF.Sqrt(variance) + epsilon);
             if (useMomentum)
             {
-                scaled = MathF.FusedMultiplyAdd(momentum, momentumBuffer[i], scaled);
+                scaled = float.MultiplyAddEstimate(momentum, momentumBuffer[i], scaled);
                 momentumBuffer[i] = scaled;
             }
-            parameters[i] = MathF.FusedMultiplyAdd(-lr, scaled, pi);
+            parameters[i] = float.MultiplyAddEstimate(-lr, scaled, pi);
         }
     }
 }

@@ -1,6 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace NetGen;
 
@@ -117,28 +117,30 @@ public sealed class Sgd : IOptimizer
         }
     }
 
-    // The vector body and the scalar tail perform the same fused operations, each correctly rounded, so an element's
-    // update does not depend on whether it falls in the body or the tail.
+    // The vector body (Vector<float>: the machine's own width, never emulated) and the scalar tail perform the same
+    // operations; MultiplyAddEstimate is one fused, correctly rounded operation where the machine has FMA and a multiply
+    // and an add where it has not (x64 without FMA), in both alike, so an element's update does not depend on whether it
+    // falls in the body or the tail.
     private static void StepPlain(Span<float> parameters, ReadOnlySpan<float> gradients, float lr, float wd)
     {
         ref float p = ref MemoryMarshal.GetReference(parameters);
         ref float g = ref MemoryMarshal.GetReference(gradients);
         int n = parameters.Length;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
-            Vector256<float> negLr = Vector256.Create(-lr), vWd = Vector256.Create(wd);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            Vector<float> negLr = Vector.Create(-lr), vWd = Vector.Create(wd);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Vector256<float> pi = Vector256.LoadUnsafe(ref p, (nuint)i);
-                Vector256<float> gi = Vector256.FusedMultiplyAdd(vWd, pi, Vector256.LoadUnsafe(ref g, (nuint)i));
-                Vector256.FusedMultiplyAdd(negLr, gi, pi).StoreUnsafe(ref p, (nuint)i);
+                Vector<float> pi = Vector.LoadUnsafe(ref p, (nuint)i);
+                Vector<float> gi = Vector.MultiplyAddEstimate(vWd, pi, Vector.LoadUnsafe(ref g, (nuint)i));
+                Vector.MultiplyAddEstimate(negLr, gi, pi).StoreUnsafe(ref p, (nuint)i);
             }
         }
         for (; i < n; i++)
         {
-            float gi = MathF.FusedMultiplyAdd(wd, parameters[i], gradients[i]);
-            parameters[i] = MathF.FusedMultiplyAdd(-lr, gi, parameters[i]);
+            float gi = float.MultiplyAddEstimate(wd, parameters[i], gradients[i]);
+            parameters[i] = float.MultiplyAddEstimate(-lr, gi, parameters[i]);
         }
     }
 
@@ -150,27 +152,27 @@ public sealed class Sgd : IOptimizer
         ref float v = ref MemoryMarshal.GetReference(velocity);
         int n = parameters.Length;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
-            Vector256<float> negLr = Vector256.Create(-lr), vMu = Vector256.Create(mu), vWd = Vector256.Create(wd);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            Vector<float> negLr = Vector.Create(-lr), vMu = Vector.Create(mu), vWd = Vector.Create(wd);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Vector256<float> pi = Vector256.LoadUnsafe(ref p, (nuint)i);
-                Vector256<float> gi = Vector256.FusedMultiplyAdd(vWd, pi, Vector256.LoadUnsafe(ref g, (nuint)i));
-                Vector256<float> vi = Vector256.FusedMultiplyAdd(vMu, Vector256.LoadUnsafe(ref v, (nuint)i), gi);
+                Vector<float> pi = Vector.LoadUnsafe(ref p, (nuint)i);
+                Vector<float> gi = Vector.MultiplyAddEstimate(vWd, pi, Vector.LoadUnsafe(ref g, (nuint)i));
+                Vector<float> vi = Vector.MultiplyAddEstimate(vMu, Vector.LoadUnsafe(ref v, (nuint)i), gi);
                 vi.StoreUnsafe(ref v, (nuint)i);
                 // Nesterov: the update looks ahead along the new velocity (PyTorch's grad.add(buf, alpha=momentum)).
-                Vector256<float> update = nesterov ? Vector256.FusedMultiplyAdd(vMu, vi, gi) : vi;
-                Vector256.FusedMultiplyAdd(negLr, update, pi).StoreUnsafe(ref p, (nuint)i);
+                Vector<float> update = nesterov ? Vector.MultiplyAddEstimate(vMu, vi, gi) : vi;
+                Vector.MultiplyAddEstimate(negLr, update, pi).StoreUnsafe(ref p, (nuint)i);
             }
         }
         for (; i < n; i++)
         {
-            float gi = MathF.FusedMultiplyAdd(wd, parameters[i], gradients[i]);
-            float vi = MathF.FusedMultiplyAdd(mu, velocity[i], gi);
+            float gi = float.MultiplyAddEstimate(wd, parameters[i], gradients[i]);
+            float vi = float.MultiplyAddEstimate(mu, velocity[i], gi);
             velocity[i] = vi;
-            float update = nesterov ? MathF.FusedMultiplyAdd(mu, vi, gi) : vi;
-            parameters[i] = MathF.FusedMultiplyAdd(-lr, update, parameters[i]);
+            float update = nesterov ? float.MultiplyAddEstimate(mu, vi, gi) : vi;
+            parameters[i] = float.MultiplyAddEstimate(-lr, update, parameters[i]);
         }
     }
 }
