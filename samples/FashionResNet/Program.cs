@@ -31,7 +31,7 @@ static int Run(TrainingSettings settings, int shift)
     var model = new FashionResNet();
     model.InitializeParameters(settings.Seed);
     model.Threads = settings.Threads;
-    var options = new TrainerOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize, Seed = settings.Seed };
+    var options = new TrainerOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize, Seed = settings.Seed, ShowProgress = true };
     long stepsPerEpoch = options.StepsPerEpoch(train.Count);
     // One epoch of warm-up, or half of a one-epoch run, so that the cosine always has steps left to decay over.
     long warmup = settings.Epochs > 1 ? stepsPerEpoch : Math.Max(1, stepsPerEpoch / 2);
@@ -43,7 +43,8 @@ static int Run(TrainingSettings settings, int shift)
         LearningRateSchedule = new LinearWarmupSchedule(
             new CosineAnnealingSchedule(settings.LearningRate, period: decay), warmupSteps: warmup),
     };
-    EpochConsole.Fit(model, new AdamW(settings.LearningRate, weightDecay: 1e-4f), train, test, options);
+    // The test set is each epoch's validation set: reported only, never used to choose anything.
+    new Trainer(options).Fit(model, new AdamW(settings.LearningRate, weightDecay: 1e-4f), train, test);
 
     EvaluationResult final = Evaluation.Evaluate(model, test);
     Console.WriteLine($"wall time: {clock.Elapsed.TotalSeconds:F1} s (data included)");

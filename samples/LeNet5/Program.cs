@@ -36,7 +36,7 @@ static int Train(TrainingSettings settings, int maxShift)
     var model = new LeNet5();
     model.InitializeParameters(settings.Seed);
     model.Threads = settings.Threads;
-    var options = new TrainerOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize, Seed = settings.Seed };
+    var options = new TrainerOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize, Seed = settings.Seed, ShowProgress = true };
     options = options with
     {
         // Step decay: a large step finds the basin quickly, smaller ones settle into it.
@@ -45,7 +45,8 @@ static int Train(TrainingSettings settings, int maxShift)
         // which keeps the network from memorizing them (without it, LeNet-5 fits the training set and stops near 98.9%).
         Augmentation = maxShift > 0 ? new ImageAugmentation(channels: 1, height: 28, width: 28, maxShift) : null,
     };
-    EpochConsole.Fit(model, new Adam(settings.LearningRate), train, test, options);
+    // The test set is each epoch's validation set: reported only, never used to choose anything.
+    new Trainer(options).Fit(model, new Adam(settings.LearningRate), train, test);
 
     EvaluationResult final = Evaluation.Evaluate(model, test);
     Console.WriteLine($"wall time: {clock.Elapsed.TotalSeconds:F1} s (data included)");

@@ -29,13 +29,14 @@ static int Run(TrainingSettings settings, string checkpointPath, string? onnxPat
     var model = new MnistMlp();
     model.InitializeParameters(settings.Seed);
     model.Threads = settings.Threads;
-    var options = new TrainerOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize, Seed = settings.Seed };
+    var options = new TrainerOptions { Epochs = settings.Epochs, BatchSize = settings.BatchSize, Seed = settings.Seed, ShowProgress = true };
     options = options with
     {
         // Step decay: a large step finds the basin quickly, smaller ones settle into it.
         LearningRateSchedule = new PerEpochSchedule(new StepDecaySchedule(settings.LearningRate, stepSize: 4, gamma: 0.5f), options.StepsPerEpoch(train.Count)),
     };
-    EpochConsole.Fit(model, new Adam(settings.LearningRate), train, test, options);
+    // The test set is each epoch's validation set: reported only, never used to choose anything.
+    new Trainer(options).Fit(model, new Adam(settings.LearningRate), train, test);
 
     EvaluationResult final = Evaluation.Evaluate(model, test);
     SaveModel(model, checkpointPath, onnxPath);

@@ -182,6 +182,8 @@ public sealed class Trainer
         long step = start.Step;
         var stopping = Options.EarlyStopping is null ? null : new EarlyStoppingTracker(Options.EarlyStopping, start.EarlyStopping, model.Parameters.Length, model.Buffers.Length);
         using var log = Options.LogPath is null ? null : new TrainingLog(Options.LogPath);
+        using var console = Options.ShowProgress ? new ConsoleProgress() : null;
+        progress = ConsoleProgress.Combine(console, progress);
         var epochs = new List<EpochResult>(Options.Epochs - start.CompletedEpochs);
         TrainerState state = start;
 

@@ -75,6 +75,14 @@ public sealed record TrainerOptions
     public EarlyStopping? EarlyStopping { get; init; }
 
     /// <summary>
+    /// Whether the run is shown on the console (<see cref="ConsoleProgress"/>): one line per epoch with the losses,
+    /// accuracy, learning rate and time, and a live progress bar of the epoch in progress when the console is interactive.
+    /// Off by default, so that a library or service that trains writes nothing it did not ask for; a progress handler
+    /// passed to <see cref="Trainer.Fit"/> receives the reports as well.
+    /// </summary>
+    public bool ShowProgress { get; init; }
+
+    /// <summary>
     /// If set, one JSON object per epoch is appended to this file (JSON Lines; the file is created if missing) and flushed
     /// at once, so a crash loses at most the epoch in progress. Fields: <c>epoch</c>, <c>step</c>, <c>train_loss</c>,
     /// <c>validation_loss</c>, <c>validation_accuracy</c>, <c>learning_rate</c>, <c>elapsed_seconds</c>; a value that
