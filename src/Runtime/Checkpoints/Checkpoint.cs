@@ -168,6 +168,7 @@ public sealed class Checkpoint
     /// <returns>The checkpoint, e.g. for its <see cref="TrainerState"/>.</returns>
     /// <exception cref="InvalidDataException">The file is not a valid checkpoint, or belongs to another architecture.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is a directory, or the file cannot be read.</exception>
     public static Checkpoint Load(string path, INetwork model, IOptimizer? optimizer = null)
     {
         Checkpoint checkpoint = Load(path);
@@ -176,12 +177,19 @@ public sealed class Checkpoint
     }
 
     /// <summary>
-    /// Saves the checkpoint atomically: it is written to <c>path + ".tmp"</c> in the same folder, flushed to the disk,
-    /// and then renamed over <paramref name="path"/>. If anything fails (or the process dies) before the rename, the
-    /// previous file at <paramref name="path"/> is untouched; a failed save deletes its temporary file.
+    /// Saves the checkpoint atomically: it is written to a new temporary file of a unique name in the same folder
+    /// (<c>model.ckpt.3f9c0a1b7e2d4c65.tmp</c> for <c>model.ckpt</c>), flushed to the disk, and then renamed over
+    /// <paramref name="path"/>. If anything fails (or the process dies) before the rename, the previous file at
+    /// <paramref name="path"/> is untouched; a failed save deletes its temporary file. No other file is touched: a file
+    /// the user named <c>model.ckpt.tmp</c> stays as it is. Saves to one path from several threads or processes at once
+    /// each succeed, and the file is always one complete checkpoint: the one renamed last.
     /// </summary>
     /// <param name="path">The checkpoint file; its folder must exist.</param>
-    /// <exception cref="IOException">The file cannot be written.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="IOException">
+    /// The path is a directory, the folder cannot be written (read-only, no permission, a file system that holds no
+    /// files such as /proc), or the disk is full.
+    /// </exception>
     public void Save(string path) => Save(path, wrapForTesting: null);
 
     /// <summary>As <see cref="Save(string)"/>, writing through a wrapper of the temporary file's stream (tests inject failures with it).</summary>
@@ -189,10 +197,20 @@ public sealed class Checkpoint
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string fullPath = Path.GetFullPath(path);
-        string temporary = fullPath + ".tmp";
+        if (Directory.Exists(fullPath))
+        {
+            throw new IOException(
+                $"Cannot save the checkpoint to '{fullPath}': it is a directory. Pass a file path, such as '{Path.Combine(fullPath, "model.ckpt")}'.");
+        }
+        string folder = Path.GetDirectoryName(fullPath) ?? fullPath;
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"Cannot save the checkpoint to '{fullPath}': the folder '{folder}' does not exist. Create it first.");
+        }
+        (FileStream file, string temporary) = CreateTemporaryFile(fullPath, folder);
         try
         {
-            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+            using (file)
             {
                 Stream stream = wrapForTesting?.Invoke(file) ?? file;
                 WriteTo(stream);
@@ -201,12 +219,63 @@ public sealed class Checkpoint
                 // pointing at a file whose blocks were never written.
                 file.Flush(flushToDisk: true);
             }
-            File.Move(temporary, fullPath, overwrite: true);
+            Rename(temporary, fullPath);
         }
         catch
         {
             TryDelete(temporary);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates a new file of a random name beside <paramref name="fullPath"/>. <see cref="FileMode.CreateNew"/> never
+    /// opens an existing file, so neither a user's file nor another save's temporary file can be overwritten.
+    /// </summary>
+    private static (FileStream File, string Path) CreateTemporaryFile(string fullPath, string folder)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            string candidate = string.Create(CultureInfo.InvariantCulture, $"{fullPath}.{Random.Shared.NextInt64():x16}.tmp");
+            try
+            {
+                return (new FileStream(candidate, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16), candidate);
+            }
+            catch (IOException) when (attempt < 3 && Path.Exists(candidate))
+            {
+                // A name taken by chance (one in 2^63 per file in the folder): draw another.
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new IOException(
+                    $"Cannot save the checkpoint to '{fullPath}': the folder '{folder}' does not allow creating files (it is read-only, " +
+                    $"or this process lacks write permission: {e.Message}). Save it in a folder you can write to.", e);
+            }
+            catch (IOException e) when (e is not PathTooLongException)
+            {
+                throw new IOException(
+                    $"Cannot save the checkpoint to '{fullPath}': creating a file in the folder '{folder}' failed ({e.Message}). " +
+                    "Save it in a folder of a writable file system.", e);
+            }
+        }
+    }
+
+    private static void Rename(string temporary, string fullPath)
+    {
+        try
+        {
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new IOException(
+                $"Cannot save the checkpoint to '{fullPath}': the file written could not replace it ({e.Message}). " +
+                "Check that the existing file is not read-only or in use, and that it is not a directory.", e);
+        }
+        catch (IOException e)
+        {
+            throw new IOException(
+                $"Cannot save the checkpoint to '{fullPath}': the file written could not replace it ({e.Message}).", e);
         }
     }
 
@@ -228,10 +297,11 @@ public sealed class Checkpoint
     /// <param name="path">The checkpoint file.</param>
     /// <exception cref="InvalidDataException">The file is not a checkpoint, is of a newer format, truncated or damaged.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is a directory, or the file cannot be read.</exception>
     public static Checkpoint Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        using FileStream file = ReadableFile.Open(path, "Checkpoint", bufferSize: 1 << 16);
         return Read(file, Path.GetFileName(path));
     }
 
@@ -500,7 +570,7 @@ public sealed class Checkpoint
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // The save failed already; a leftover temporary file is harmless (the next save overwrites it).
+            // The save failed already; a leftover temporary file is harmless, and its name is the save's own.
         }
     }
 }
