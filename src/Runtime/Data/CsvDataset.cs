@@ -85,11 +85,12 @@ public static class CsvDataset
     /// <param name="options">Separator and label options; defaults if <see langword="null"/>.</param>
     /// <exception cref="InvalidDataException">The file is malformed; the message names the line and column.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is a directory, or the file cannot be read.</exception>
     public static CsvData Load(string path, string labelColumn, CsvOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentException.ThrowIfNullOrEmpty(labelColumn);
-        using var reader = new StreamReader(path);
+        using var reader = new StreamReader(ReadableFile.Open(path, "CSV file", bufferSize: 4096));
         return Read(reader, Path.GetFileName(path), new LabelSelector(labelColumn, -1), options);
     }
 
@@ -99,10 +100,11 @@ public static class CsvDataset
     /// <param name="options">Separator and label options; defaults if <see langword="null"/>.</param>
     /// <exception cref="InvalidDataException">The file is malformed; the message names the line and column.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is a directory, or the file cannot be read.</exception>
     public static CsvData Load(string path, int labelColumn, CsvOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var reader = new StreamReader(path);
+        using var reader = new StreamReader(ReadableFile.Open(path, "CSV file", bufferSize: 4096));
         return Read(reader, Path.GetFileName(path), new LabelSelector(null, labelColumn), options);
     }
 

@@ -31,6 +31,10 @@ public static class MnistIdx
     // cache while it is converted.
     private const int ChunkLength = 1 << 20;
 
+    // The first array for a stream of unknown length; it doubles as data arrives, so a damaged header that claims
+    // gigabytes costs nothing before the stream ends.
+    private const int UnknownLengthCapacity = 1 << 22;
+
     /// <summary>
     /// Loads an images file and its labels file as a dataset: inputs are the pixels in [0, 1] (<c>Rows * Columns</c> per
     /// sample), targets the class index as a float (one per sample). Paths ending in <c>.gz</c> are decompressed while reading.
@@ -39,6 +43,7 @@ public static class MnistIdx
     /// <param name="labelsPath">The labels file, e.g. <c>train-labels-idx1-ubyte</c>.</param>
     /// <exception cref="InvalidDataException">A file is not a valid MNIST file, or the two files hold different numbers of samples.</exception>
     /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    /// <exception cref="IOException">A path is a directory, or a file cannot be read.</exception>
     public static Dataset Load(string imagesPath, string labelsPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(imagesPath);
@@ -94,15 +99,17 @@ public static class MnistIdx
         CheckPayloadLength(stream, length, ImagesHeaderLength, name, contents);
 
         // Read in chunks through a small buffer and convert each while it is in cache, instead of holding the whole file
-        // (47 MB for MNIST) as bytes next to its floats.
-        float[] pixels = GC.AllocateUninitializedArray<float>((int)length);
+        // (47 MB for MNIST) as bytes next to its floats. A stream of unknown length (a .gz file) may hold far less than
+        // its header claims, so its array grows with the data that arrives rather than trusting the header.
+        float[] pixels = GC.AllocateUninitializedArray<float>((int)(stream.CanSeek ? length : Math.Min(length, UnknownLengthCapacity)));
         byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkLength);
         try
         {
-            for (int done = 0; done < pixels.Length;)
+            for (int done = 0; done < length;)
             {
-                int n = Math.Min(ChunkLength, pixels.Length - done);
+                int n = (int)Math.Min(ChunkLength, length - done);
                 ReadExactly(stream, chunk.AsSpan(0, n), ImagesHeaderLength + done, ImagesHeaderLength + length, name, contents);
+                pixels = Grown(pixels, done + n, length);
                 ConvertPixels(chunk.AsSpan(0, n), pixels.AsSpan(done, n));
                 done += n;
             }
@@ -130,8 +137,14 @@ public static class MnistIdx
         int count = ReadDimension(header, 4, name, "label count");
         string contents = $"{count} labels";
         CheckPayloadLength(stream, count, LabelsHeaderLength, name, contents);
-        byte[] labels = new byte[count];
-        ReadExactly(stream, labels, LabelsHeaderLength, LabelsHeaderLength + count, name, contents);
+        byte[] labels = new byte[stream.CanSeek ? count : Math.Min(count, UnknownLengthCapacity)];
+        for (int done = 0; done < count;)
+        {
+            int n = Math.Min(ChunkLength, count - done);
+            labels = Grown(labels, done + n, count);
+            ReadExactly(stream, labels.AsSpan(done, n), LabelsHeaderLength + done, LabelsHeaderLength + count, name, contents);
+            done += n;
+        }
         CheckAtEnd(stream, LabelsHeaderLength + count, name, contents);
 
         int bad = labels.AsSpan().IndexOfAnyExceptInRange((byte)0, (byte)(ClassCount - 1));
@@ -147,10 +160,53 @@ public static class MnistIdx
     private static Stream OpenFile(string path)
     {
         // No FileStream buffer: the payload is read in large chunks straight into the caller's buffer.
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
-            ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false)
-            : file;
+        FileStream file = ReadableFile.Open(path, "MNIST file", bufferSize: 0, FileOptions.SequentialScan);
+        if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+        {
+            return file;
+        }
+        try
+        {
+            CheckGzipMagic(file, Path.GetFileName(path));
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+        return new GzipFile(file, Path.GetFileName(path));
+    }
+
+    /// <summary>A .gz path whose file is not gzip (an uncompressed file renamed, an HTML error page) is named as such.</summary>
+    private static void CheckGzipMagic(FileStream file, string name)
+    {
+        Span<byte> magic = stackalloc byte[2];
+        int read = file.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false);
+        if (read == 2 && magic[0] == 0x1F && magic[1] == 0x8B)
+        {
+            file.Position = 0;
+            return;
+        }
+        string start = read == 0 ? "is empty" : $"starts with {Convert.ToHexString(magic[..read])}";
+        string hint = read == 2 && magic[0] == 0 && magic[1] == 0
+            ? " It looks like an uncompressed IDX file: remove the .gz from its name."
+            : " Check the path, and download the file again if it was damaged.";
+        throw new InvalidDataException($"MNIST file '{name}' ends in .gz but is not gzip-compressed: it {start}, not the gzip signature 1F8B.{hint}");
+    }
+
+    /// <summary>
+    /// <paramref name="array"/>, or a copy at least twice as long (at most <paramref name="length"/>), so that it holds
+    /// <paramref name="needed"/> elements.
+    /// </summary>
+    private static T[] Grown<T>(T[] array, long needed, long length)
+    {
+        if (needed <= array.Length)
+        {
+            return array;
+        }
+        var grown = GC.AllocateUninitializedArray<T>((int)Math.Min(Math.Max(needed, 2L * array.Length), length));
+        array.CopyTo(grown, 0);
+        return grown;
     }
 
     private static string NameOf(Stream stream) => stream is FileStream file ? Path.GetFileName(file.Name) : "<stream>";
@@ -315,6 +371,48 @@ public static class MnistIdx
         for (; i < source.Length; i++)
         {
             destination[i] = source[i] / 255f;
+        }
+    }
+
+    /// <summary>
+    /// Decompresses a .gz file; damaged compressed data is an <see cref="InvalidDataException"/> that names the file
+    /// (<see cref="GZipStream"/>'s own says only "unsupported compression method" or "block length does not match").
+    /// </summary>
+    private sealed class GzipFile(FileStream file, string name) : Stream
+    {
+        private readonly GZipStream _gzip = new(file, CompressionMode.Decompress, leaveOpen: false);
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override int Read(Span<byte> buffer)
+        {
+            try
+            {
+                return _gzip.Read(buffer);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException(
+                    $"MNIST file '{name}' is damaged: its gzip data cannot be decompressed ({e.Message}). Download it again.", e);
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _gzip.Dispose();
+            }
+            base.Dispose(disposing);
         }
     }
 }

@@ -210,7 +210,7 @@ public sealed class MnistIdxTests : IDisposable
         }
     }
 
-    private static byte[] Gzip(byte[] bytes)
+    internal static byte[] Gzip(byte[] bytes)
     {
         using var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
