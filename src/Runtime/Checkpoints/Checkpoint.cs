@@ -16,7 +16,7 @@ namespace NetGen;
 /// </summary>
 public sealed class Checkpoint
 {
-    /// <summary>The format version this runtime writes and reads.</summary>
+    /// <summary>The format version this runtime writes; it reads this one and every earlier one (version 1).</summary>
     public const int FormatVersion = (int)CheckpointFormat.Version;
 
     /// <summary>Creates a checkpoint from its parts (held, not copied).</summary>
@@ -87,6 +87,31 @@ public sealed class Checkpoint
         }
     }
 
+    /// <summary>
+    /// The input preprocessing the model was trained with, if the checkpoint carries it: apply
+    /// <see cref="Standardizer.Transform(Span{float})"/> to every input before <see cref="INetwork.Forward(ReadOnlySpan{float}, Span{float})"/>.
+    /// </summary>
+    public Standardizer? Standardizer { get; init; }
+
+    /// <summary>
+    /// The name of each class, by class index, if the checkpoint carries them (e.g. <see cref="CsvData.ClassNames"/>):
+    /// one per output, or two (negative, positive) for a model with a single output.
+    /// </summary>
+    /// <exception cref="ArgumentException">The list is empty, or a name is empty or repeated.</exception>
+    public IReadOnlyList<string>? ClassNames
+    {
+        get;
+        init
+        {
+            if (value is not null)
+            {
+                CheckClassNames(value, nameof(ClassNames));
+                value = [.. value];
+            }
+            field = value;
+        }
+    }
+
     /// <summary>The optimizer state, if the checkpoint has one.</summary>
     public OptimizerState? OptimizerState { get; }
 
@@ -95,21 +120,59 @@ public sealed class Checkpoint
 
     /// <summary>
     /// Captures copies of a model's parameters and state (buffers, dropout seed, training steps) and, optionally, an
-    /// optimizer's state.
+    /// optimizer's state, the trainer's state, and what a program that predicts needs besides the weights: the input
+    /// standardization and the class names. Saved, that is the whole model in one file.
     /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="optimizer">The optimizer training the model, to resume training later; or <see langword="null"/>.</param>
     /// <param name="trainerState">The trainer state, e.g. <see cref="TrainingHistory.State"/>; or <see langword="null"/>.</param>
-    /// <exception cref="ArgumentException">The optimizer's state belongs to a parameter buffer of another length.</exception>
-    public static Checkpoint Capture(INetwork model, IOptimizer? optimizer = null, TrainerState? trainerState = null)
+    /// <param name="standardizer">The standardization fitted on the training inputs; or <see langword="null"/>.</param>
+    /// <param name="classNames">The class names by index (e.g. <see cref="CsvData.ClassNames"/>); or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">
+    /// The optimizer's state belongs to a parameter buffer of another length, the standardizer has another number of
+    /// features than the model's inputs, or the class names do not fit the model's outputs.
+    /// </exception>
+    public static Checkpoint Capture(
+        INetwork model, IOptimizer? optimizer = null, TrainerState? trainerState = null, Standardizer? standardizer = null, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (standardizer is not null && standardizer.FeatureCount != model.InputSize)
+        {
+            throw new ArgumentException(
+                $"The standardizer was fitted on {standardizer.FeatureCount} features, but the model ({model.GetType().Name}) takes {model.InputSize} inputs.", nameof(standardizer));
+        }
+        if (classNames is not null && !ClassNamesFit(classNames.Count, model.OutputSize))
+        {
+            throw new ArgumentException(
+                $"{classNames.Count} class names do not fit the model ({model.GetType().Name}), which has {model.OutputSize} outputs: " +
+                "give one name per output, or two (negative, positive) for a single output.", nameof(classNames));
+        }
         return new Checkpoint(model.Fingerprint, (float[])model.Parameters.Clone(), optimizer?.ExportState(), trainerState)
         {
             Buffers = (float[])model.Buffers.Clone(),
             DropoutSeed = model.DropoutSeed,
             TrainingSteps = model.TrainingSteps,
+            Standardizer = standardizer,
+            ClassNames = classNames,
         };
+    }
+
+    private static bool ClassNamesFit(int names, int outputs) => names == outputs || (outputs == 1 && names == 2);
+
+    private static void CheckClassNames(IReadOnlyList<string> names, string parameter)
+    {
+        if (names.Count == 0)
+        {
+            throw new ArgumentException("The class names are an empty list; leave them out (null) instead.", parameter);
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (string.IsNullOrEmpty(names[i]) || !seen.Add(names[i]))
+            {
+                throw new ArgumentException($"Class name {i} ('{names[i]}') is empty or repeats an earlier one; each class needs a name of its own.", parameter);
+            }
+        }
     }
 
     /// <summary>
@@ -142,6 +205,18 @@ public sealed class Checkpoint
             throw new InvalidDataException(
                 $"{Describe()} holds {Buffers.Length} buffer values (running statistics), but this model ({model.GetType().Name}) has {model.Buffers.Length}, " +
                 "although the fingerprints match. The model's generated code and its fingerprint disagree; rebuild the project.");
+        }
+        if (Standardizer is not null && Standardizer.FeatureCount != model.InputSize)
+        {
+            throw new InvalidDataException(
+                $"{Describe()} holds a standardizer of {Standardizer.FeatureCount} features, but this model ({model.GetType().Name}) takes {model.InputSize} inputs, " +
+                "although the fingerprints match. The file is damaged or was written by hand.");
+        }
+        if (ClassNames is not null && !ClassNamesFit(ClassNames.Count, model.OutputSize))
+        {
+            throw new InvalidDataException(
+                $"{Describe()} holds {ClassNames.Count} class names, but this model ({model.GetType().Name}) has {model.OutputSize} outputs, " +
+                "although the fingerprints match. The file is damaged or was written by hand.");
         }
         if (optimizer is not null)
         {
@@ -348,10 +423,10 @@ public sealed class Checkpoint
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
         uint flags = BinaryPrimitives.ReadUInt32LittleEndian(header[12..]);
         ulong declaredLength = BinaryPrimitives.ReadUInt64LittleEndian(header[16..]);
-        if (version != CheckpointFormat.Version)
+        if (version is < CheckpointFormat.OldestReadableVersion or > CheckpointFormat.Version)
         {
             throw new InvalidDataException(version > CheckpointFormat.Version
-                ? $"Checkpoint '{name}' has format version {version}, but this NetGen runtime reads version {CheckpointFormat.Version}. Update NetGen to load it."
+                ? $"Checkpoint '{name}' has format version {version}, but this NetGen runtime reads versions {CheckpointFormat.OldestReadableVersion} to {CheckpointFormat.Version}. Update NetGen to load it."
                 : $"Checkpoint '{name}' has format version {version}, which never existed (versions start at 1). The file is damaged.");
         }
         if (declaredLength != (ulong)actualLength)
@@ -366,10 +441,10 @@ public sealed class Checkpoint
         // The checksum covers every byte before it; nothing is parsed until it matches.
         VerifyChecksum(stream, origin, actualLength, header[..headerBytes], name);
 
-        if ((flags & ~CheckpointFormat.KnownFlags) != 0)
+        if ((flags & ~CheckpointFormat.KnownFlags(version)) != 0)
         {
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                $"Checkpoint '{name}' sets flags 0x{flags:X8}, of which only 0x{CheckpointFormat.KnownFlags:X8} are defined in format version {version}. The file is damaged."));
+                $"Checkpoint '{name}' sets flags 0x{flags:X8}, of which only 0x{CheckpointFormat.KnownFlags(version):X8} are defined in format version {version}. The file is damaged."));
         }
         stream.Position = origin + CheckpointFormat.HeaderLength;
         var reader = new CheckpointReader(stream, name, CheckpointFormat.HeaderLength, actualLength - CheckpointFormat.ChecksumLength);
@@ -389,7 +464,8 @@ public sealed class Checkpoint
 
     private void Write(CheckpointWriter writer, long totalLength)
     {
-        uint flags = (OptimizerState is null ? 0 : CheckpointFormat.HasOptimizerState) | (TrainerState is null ? 0 : CheckpointFormat.HasTrainerState);
+        uint flags = (OptimizerState is null ? 0 : CheckpointFormat.HasOptimizerState) | (TrainerState is null ? 0 : CheckpointFormat.HasTrainerState)
+            | (Standardizer is null ? 0 : CheckpointFormat.HasStandardizer) | (ClassNames is null ? 0 : CheckpointFormat.HasClassNames);
         writer.WriteBytes(CheckpointFormat.Magic);
         writer.WriteUInt32(CheckpointFormat.Version);
         writer.WriteUInt32(flags);
@@ -438,6 +514,19 @@ public sealed class Checkpoint
                     writer.WriteFloats(best);
                     writer.WriteFloats(early.BestBuffers ?? []);
                 }
+            }
+        }
+        if (Standardizer is Standardizer standardizer)
+        {
+            writer.WriteFloats([.. standardizer.Means]);
+            writer.WriteFloats([.. standardizer.Scales]);
+        }
+        if (ClassNames is IReadOnlyList<string> classNames)
+        {
+            writer.WriteInt32(classNames.Count);
+            foreach (string className in classNames)
+            {
+                writer.WriteString(className);
             }
         }
         writer.WriteChecksum();
@@ -534,7 +623,42 @@ public sealed class Checkpoint
             }
             trainer = new TrainerState(completedEpochs, step, sampleCount, batchSize, shuffleState, augmentationState, early);
         }
-        return new Checkpoint(fingerprint, parameters, optimizer, trainer) { Buffers = buffers, DropoutSeed = dropoutSeed, TrainingSteps = trainingSteps };
+
+        Standardizer? standardizer = null;
+        if ((flags & CheckpointFormat.HasStandardizer) != 0)
+        {
+            float[] means = reader.ReadFloats("standardizer means");
+            float[] scales = reader.ReadFloats("standardizer scales");
+            try
+            {
+                standardizer = new Standardizer(means, scales);
+            }
+            catch (ArgumentException e)
+            {
+                throw reader.Inconsistent($"its standardizer is invalid ({e.Message})");
+            }
+        }
+        string[]? classNames = null;
+        if ((flags & CheckpointFormat.HasClassNames) != 0)
+        {
+            classNames = new string[reader.ReadCount("class name count")];
+            for (int i = 0; i < classNames.Length; i++)
+            {
+                classNames[i] = reader.ReadString("class name");
+            }
+            try
+            {
+                CheckClassNames(classNames, "classNames");
+            }
+            catch (ArgumentException e)
+            {
+                throw reader.Inconsistent($"its class names are invalid ({e.Message})");
+            }
+        }
+        return new Checkpoint(fingerprint, parameters, optimizer, trainer)
+        {
+            Buffers = buffers, DropoutSeed = dropoutSeed, TrainingSteps = trainingSteps, Standardizer = standardizer, ClassNames = classNames,
+        };
     }
 
     private static void VerifyChecksum(Stream stream, long origin, long length, ReadOnlySpan<byte> header, string name)

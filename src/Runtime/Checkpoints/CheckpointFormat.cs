@@ -8,7 +8,8 @@ using System.Text;
 namespace NetGen;
 
 /// <summary>
-/// The constants of the checkpoint format, version 1 (docs/checkpoint-format.md is the specification). All numbers are
+/// The constants of the checkpoint format, version 2 (docs/checkpoint-format.md is the specification; version 1 is
+/// still read). All numbers are
 /// little-endian; strings are a u32 byte count and UTF-8 bytes; float arrays are a u32 count and IEEE 754 binary32
 /// values; the file ends with the CRC-32 (IEEE 802.3, as zlib's <c>crc32</c>) of every byte before it.
 /// </summary>
@@ -20,7 +21,11 @@ internal static class CheckpointFormat
     /// </summary>
     public static ReadOnlySpan<byte> Magic => [0x89, (byte)'N', (byte)'G', (byte)'C', 0x0D, 0x0A, 0x1A, 0x0A];
 
-    public const uint Version = 1;
+    /// <summary>The version written: 2 added the preprocessing and class-name sections.</summary>
+    public const uint Version = 2;
+
+    /// <summary>The oldest version read: a version 1 file is a version 2 file without the two new sections.</summary>
+    public const uint OldestReadableVersion = 1;
 
     /// <summary>Magic, version, flags and total length.</summary>
     public const int HeaderLength = 24;
@@ -29,7 +34,12 @@ internal static class CheckpointFormat
 
     public const uint HasOptimizerState = 1;
     public const uint HasTrainerState = 2;
-    public const uint KnownFlags = HasOptimizerState | HasTrainerState;
+    public const uint HasStandardizer = 4;
+    public const uint HasClassNames = 8;
+
+    /// <summary>The flags a file of <paramref name="version"/> may set.</summary>
+    public static uint KnownFlags(uint version) =>
+        version >= 2 ? HasOptimizerState | HasTrainerState | HasStandardizer | HasClassNames : HasOptimizerState | HasTrainerState;
 
     /// <summary>The longest string (fingerprint, optimizer or buffer name) a reader accepts, in UTF-8 bytes.</summary>
     public const int MaxStringLength = 4096;

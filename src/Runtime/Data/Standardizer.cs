@@ -12,7 +12,9 @@ namespace NetGen;
 /// <remarks>
 /// A feature whose training values are all equal has a standard deviation of 0; its scale is set to 1 (as scikit-learn's
 /// <c>StandardScaler</c> does), so it becomes 0 on the training data instead of a division by zero.
-/// To use a fitted standardizer later, keep <see cref="Means"/> and <see cref="Scales"/> and recreate it with the constructor.
+/// To use a fitted standardizer in another process, save it with the model
+/// (<c>Checkpoint.Capture(model, standardizer: s).Save(path)</c>; <see cref="Checkpoint.Standardizer"/> after loading),
+/// or keep <see cref="Means"/> and <see cref="Scales"/> and recreate it with the constructor.
 /// </remarks>
 public sealed class Standardizer
 {

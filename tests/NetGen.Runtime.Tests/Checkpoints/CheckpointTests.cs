@@ -96,7 +96,7 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void The_file_layout_is_the_documented_one()
     {
-        // docs/checkpoint-format.md: magic, version 1, flags 0, total length, fingerprint, parameters, buffers,
+        // docs/checkpoint-format.md: magic, version 2, flags 0, total length, fingerprint, parameters, buffers,
         // dropout seed, training steps, CRC-32.
         var checkpoint = new Checkpoint("ab", [1.5f]) { Buffers = [2f], DropoutSeed = 3, TrainingSteps = 4 };
         using var stream = new MemoryStream();
@@ -106,7 +106,7 @@ public sealed class CheckpointTests : IDisposable
         byte[] expected =
         [
             0x89, 0x4E, 0x47, 0x43, 0x0D, 0x0A, 0x1A, 0x0A, // magic
-            1, 0, 0, 0, // version
+            2, 0, 0, 0, // version
             0, 0, 0, 0, // flags
             62, 0, 0, 0, 0, 0, 0, 0, // total length
             2, 0, 0, 0, (byte)'a', (byte)'b', // fingerprint
@@ -117,9 +117,119 @@ public sealed class CheckpointTests : IDisposable
         ];
         Assert.Equal(expected, bytes[..^4]);
         Assert.Equal(Crc32.Hash(expected), bytes[^4..]);
-        // The same value as Python's zlib.crc32 of those 58 bytes (0x61E5AA49), so other tools can verify a checkpoint.
-        Assert.Equal([0x49, 0xAA, 0xE5, 0x61], bytes[^4..]);
+        // The same value as Python's zlib.crc32 of those 58 bytes (0x36C7861B), so other tools can verify a checkpoint.
+        Assert.Equal([0x1B, 0x86, 0xC7, 0x36], bytes[^4..]);
     }
+
+    [Fact]
+    public void The_preprocessing_and_class_name_sections_have_the_documented_layout()
+    {
+        var checkpoint = new Checkpoint("ab", [1.5f]) { Buffers = [2f], DropoutSeed = 3, TrainingSteps = 4, Standardizer = new([0.5f], [2f]), ClassNames = ["x", "yz"] };
+        using var stream = new MemoryStream();
+        checkpoint.WriteTo(stream);
+        byte[] bytes = stream.ToArray();
+
+        byte[] expected =
+        [
+            0x89, 0x4E, 0x47, 0x43, 0x0D, 0x0A, 0x1A, 0x0A, // magic
+            2, 0, 0, 0, // version
+            12, 0, 0, 0, // flags: standardizer (4) and class names (8)
+            93, 0, 0, 0, 0, 0, 0, 0, // total length
+            2, 0, 0, 0, (byte)'a', (byte)'b', // fingerprint
+            1, 0, 0, 0, 0x00, 0x00, 0xC0, 0x3F, // one parameter, 1.5f
+            1, 0, 0, 0, 0x00, 0x00, 0x00, 0x40, // one buffer value, 2f
+            3, 0, 0, 0, // dropout seed
+            4, 0, 0, 0, 0, 0, 0, 0, // training steps
+            1, 0, 0, 0, 0x00, 0x00, 0x00, 0x3F, // standardizer means: 0.5f
+            1, 0, 0, 0, 0x00, 0x00, 0x00, 0x40, // standardizer scales: 2f
+            2, 0, 0, 0, // two class names
+            1, 0, 0, 0, (byte)'x',
+            2, 0, 0, 0, (byte)'y', (byte)'z',
+        ];
+        Assert.Equal(expected, bytes[..^4]);
+        Assert.Equal([0x62, 0xF3, 0x2E, 0x6E], bytes[^4..]); // zlib.crc32 of the bytes above, 0x6E2EF362
+    }
+
+    [Fact]
+    public void A_version_1_file_still_loads()
+    {
+        // The bytes the version 1 writer produced for the checkpoint of the layout test (its CRC-32 is 0x61E5AA49).
+        byte[] version1 =
+        [
+            0x89, 0x4E, 0x47, 0x43, 0x0D, 0x0A, 0x1A, 0x0A, 1, 0, 0, 0, 0, 0, 0, 0, 62, 0, 0, 0, 0, 0, 0, 0,
+            2, 0, 0, 0, (byte)'a', (byte)'b', 1, 0, 0, 0, 0x00, 0x00, 0xC0, 0x3F, 1, 0, 0, 0, 0x00, 0x00, 0x00, 0x40,
+            3, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0x49, 0xAA, 0xE5, 0x61,
+        ];
+
+        Checkpoint loaded = Checkpoint.Read(new MemoryStream(version1), "old.ngck");
+
+        Assert.Equal("ab", loaded.Fingerprint);
+        Assert.Equal([1.5f], loaded.Parameters);
+        Assert.Equal([2f], loaded.Buffers);
+        Assert.Equal(3, loaded.DropoutSeed);
+        Assert.Equal(4, loaded.TrainingSteps);
+        Assert.Null(loaded.Standardizer);
+        Assert.Null(loaded.ClassNames);
+    }
+
+    [Fact]
+    public void A_version_1_file_cannot_set_the_flags_of_version_2()
+    {
+        byte[] bytes = Bytes(new Checkpoint("ab", [1.5f]) { ClassNames = ["only"] });
+        bytes[8] = 1;
+        Rechecksum(bytes);
+        var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Read(new MemoryStream(bytes), "model.ngck"));
+        Assert.Equal("Checkpoint 'model.ngck' sets flags 0x00000008, of which only 0x00000003 are defined in format version 1. The file is damaged.", error.Message);
+    }
+
+    [Fact]
+    public void The_model_travels_with_its_standardizer_and_class_names()
+    {
+        var model = new LinearRegressionNetwork(3);
+        model.InitializeParameters(seed: 4);
+        var standardizer = new Standardizer([1f, -2f, 30f], [0.5f, 4f, 100f]);
+        string path = PathOf("iris.ngck");
+        Checkpoint.Capture(model, standardizer: standardizer, classNames: ["low", "high"]).Save(path);
+
+        var restored = new LinearRegressionNetwork(3);
+        Checkpoint loaded = Checkpoint.Load(path, restored);
+
+        Assert.Equal(model.Parameters, restored.Parameters);
+        Assert.Equal([1f, -2f, 30f], loaded.Standardizer!.Means);
+        Assert.Equal([0.5f, 4f, 100f], loaded.Standardizer.Scales);
+        Assert.Equal(["low", "high"], loaded.ClassNames);
+    }
+
+    [Fact]
+    public void Preprocessing_or_class_names_that_do_not_fit_the_model_are_refused()
+    {
+        var model = new LinearRegressionNetwork(3); // 3 inputs, 1 output: one or two class names fit
+        var wrongFeatures = Assert.Throws<ArgumentException>(() => Checkpoint.Capture(model, standardizer: new Standardizer([0f, 0f], [1f, 1f])));
+        Assert.Equal("The standardizer was fitted on 2 features, but the model (LinearRegressionNetwork) takes 3 inputs. (Parameter 'standardizer')", wrongFeatures.Message);
+        var wrongClasses = Assert.Throws<ArgumentException>(() => Checkpoint.Capture(model, classNames: ["a", "b", "c"]));
+        Assert.StartsWith("3 class names do not fit the model (LinearRegressionNetwork), which has 1 outputs", wrongClasses.Message);
+        var repeated = Assert.Throws<ArgumentException>(() => Checkpoint.Capture(model, classNames: ["a", "a"]));
+        Assert.StartsWith("Class name 1 ('a') is empty or repeats an earlier one", repeated.Message);
+
+        // A checkpoint of the same fingerprint whose names do not fit (written by hand) is refused on restore.
+        string path = PathOf("odd.ngck");
+        new Checkpoint(model.Fingerprint, new float[4]) { ClassNames = ["a", "b", "c"] }.Save(path);
+        var onRestore = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, model));
+        Assert.StartsWith("Checkpoint 'odd.ngck' holds 3 class names, but this model (LinearRegressionNetwork) has 1 outputs", onRestore.Message);
+    }
+
+    [Fact]
+    public void A_damaged_class_name_section_is_reported()
+    {
+        byte[] bytes = Bytes(new Checkpoint("ab", [1.5f]) { ClassNames = ["x", "y"] });
+        bytes[^5] = (byte)'x'; // the second name becomes a repeat of the first
+        Rechecksum(bytes);
+        var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Read(new MemoryStream(bytes), "model.ngck"));
+        Assert.Contains("its class names are invalid (Class name 1 ('x') is empty or repeats an earlier one", error.Message);
+    }
+
+    private static void Rechecksum(byte[] bytes) =>
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), Crc32.HashToUInt32(bytes.AsSpan(0, bytes.Length - 4)));
 
     [Fact]
     public void Every_truncation_is_detected()
@@ -268,9 +378,9 @@ public sealed class CheckpointTests : IDisposable
     public void A_newer_format_version_asks_for_an_update()
     {
         byte[] bytes = Bytes(Sample());
-        bytes[8] = 2;
+        bytes[8] = 3;
         var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Read(new MemoryStream(bytes), "model.ckpt"));
-        Assert.Equal("Checkpoint 'model.ckpt' has format version 2, but this NetGen runtime reads version 1. Update NetGen to load it.", error.Message);
+        Assert.Equal("Checkpoint 'model.ckpt' has format version 3, but this NetGen runtime reads versions 1 to 2. Update NetGen to load it.", error.Message);
     }
 
     [Fact]
