@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using System.Text;
 
@@ -22,6 +24,32 @@ public sealed class ConfusionMatrix
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
         ClassCount = classCount;
         _counts = new long[(long)classCount * classCount];
+    }
+
+    /// <summary>
+    /// The name of each class, by index (e.g. <see cref="CsvData.ClassNames"/>), which <see cref="ToString"/> prints
+    /// instead of the indices; <see langword="null"/> (the default) prints indices.
+    /// </summary>
+    /// <exception cref="ArgumentException">The list does not hold <see cref="ClassCount"/> distinct, non-empty names.</exception>
+    public IReadOnlyList<string>? ClassNames
+    {
+        get;
+        set
+        {
+            if (value is not null)
+            {
+                if (value.Count != ClassCount)
+                {
+                    throw new ArgumentException($"{value.Count} class names were given for a matrix of {ClassCount} classes; give one per class.", nameof(ClassNames));
+                }
+                if (value.Any(string.IsNullOrEmpty) || value.Distinct(StringComparer.Ordinal).Count() != value.Count)
+                {
+                    throw new ArgumentException("The class names must be non-empty and distinct.", nameof(ClassNames));
+                }
+                value = [.. value];
+            }
+            field = value;
+        }
     }
 
     /// <summary>The number of classes.</summary>
@@ -66,10 +94,12 @@ public sealed class ConfusionMatrix
     /// <param name="model">A classifier.</param>
     /// <param name="data">A non-empty dataset in the model's layout.</param>
     /// <param name="batchSize">Samples per forward pass; at least 1, at most the model's batch capacity.</param>
+    /// <param name="classNames">The class names, by index, for <see cref="ClassNames"/>; or <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">
-    /// The model is not a single-label classifier, the data does not fit it, or a label is not a class index.
+    /// The model is not a single-label classifier, the data does not fit it, a label is not a class index, or the class
+    /// names are not one distinct name per class.
     /// </exception>
-    public static ConfusionMatrix Compute(INetwork model, Dataset data, int batchSize = 256)
+    public static ConfusionMatrix Compute(INetwork model, Dataset data, int batchSize = 256, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -84,7 +114,7 @@ public sealed class ConfusionMatrix
                 $"but the model has {model.OutputSize} outputs, {model.TargetSize} target floats per sample and loss {model.Loss}.", nameof(model));
         }
         float threshold = model.Loss == LossKind.Hinge ? 0f : 0.5f;
-        var matrix = new ConfusionMatrix(classLabels ? model.OutputSize : 2);
+        var matrix = new ConfusionMatrix(classLabels ? model.OutputSize : 2) { ClassNames = classNames };
         batchSize = Math.Min(batchSize, data.Count);
         float[] outputs = new float[batchSize * model.OutputSize];
         for (int start = 0; start < data.Count; start += batchSize)
@@ -169,27 +199,32 @@ public sealed class ConfusionMatrix
         return precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
     }
 
-    /// <summary>A table of the counts (rows: actual class, columns: predicted class) with each class's precision and recall.</summary>
+    /// <summary>
+    /// A table of the counts (rows: actual class, columns: predicted class) with each class's precision and recall, the
+    /// classes named by <see cref="ClassNames"/> when it is set.
+    /// </summary>
     public override string ToString()
     {
-        int width = Math.Max(7, MaxDigits() + 1);
+        int longestName = ClassNames?.Max(name => name.Length) ?? 0;
+        int width = Math.Max(Math.Max(7, MaxDigits() + 1), longestName + 2);
+        int labelWidth = Math.Max(18, longestName + 2);
         var text = new StringBuilder();
-        text.Append("actual\\predicted".PadRight(18));
+        text.Append("actual\\predicted".PadRight(labelWidth));
         for (int p = 0; p < ClassCount; p++)
         {
-            text.Append(p.ToString(CultureInfo.InvariantCulture).PadLeft(width));
+            text.Append(Label(p).PadLeft(width));
         }
         text.Append("   recall\n");
         for (int a = 0; a < ClassCount; a++)
         {
-            text.Append(a.ToString(CultureInfo.InvariantCulture).PadRight(18));
+            text.Append(Label(a).PadRight(labelWidth));
             for (int p = 0; p < ClassCount; p++)
             {
                 text.Append(_counts[a * ClassCount + p].ToString(CultureInfo.InvariantCulture).PadLeft(width));
             }
             text.Append(Recall(a).ToString("F4", CultureInfo.InvariantCulture).PadLeft(9)).Append('\n');
         }
-        text.Append("precision".PadRight(18));
+        text.Append("precision".PadRight(labelWidth));
         for (int p = 0; p < ClassCount; p++)
         {
             text.Append(Precision(p).ToString("F3", CultureInfo.InvariantCulture).PadLeft(width));
@@ -197,6 +232,8 @@ public sealed class ConfusionMatrix
         text.Append('\n');
         return text.ToString();
     }
+
+    private string Label(int classIndex) => ClassNames?[classIndex] ?? classIndex.ToString(CultureInfo.InvariantCulture);
 
     private int MaxDigits()
     {

@@ -107,4 +107,27 @@ public sealed class ConfusionMatrixTests
         Assert.Equal("0                       2      1      0   0.6667", lines[1]);
         Assert.Equal("precision           0.667  0.500  0.667", lines[4]);
     }
+
+    [Fact]
+    public void With_class_names_the_table_names_the_classes()
+    {
+        (INetwork model, Dataset data) = Classifier();
+        string table = ConfusionMatrix.Compute(model, data, classNames: ["setosa", "versicolor", "virginica"]).ToString();
+
+        string[] lines = table.TrimEnd('\n').Split('\n');
+        Assert.Equal("actual\\predicted        setosa  versicolor   virginica   recall", lines[0]);
+        Assert.Equal("setosa                       2           1           0   0.6667", lines[1]);
+        Assert.Equal("virginica                    1           0           2   0.6667", lines[3]);
+        Assert.Equal("precision                0.667       0.500       0.667", lines[4]);
+    }
+
+    [Fact]
+    public void Class_names_must_be_one_distinct_name_per_class()
+    {
+        var matrix = new ConfusionMatrix(3);
+        Assert.Throws<ArgumentException>(() => matrix.ClassNames = ["a", "b"]);
+        Assert.Throws<ArgumentException>(() => matrix.ClassNames = ["a", "b", "a"]);
+        Assert.Throws<ArgumentException>(() => matrix.ClassNames = ["a", "", "c"]);
+        Assert.Null(matrix.ClassNames);
+    }
 }
