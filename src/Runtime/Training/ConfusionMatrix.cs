@@ -96,9 +96,10 @@ public sealed class ConfusionMatrix
     /// <param name="batchSize">Samples per forward pass; at least 1, at most the model's batch capacity.</param>
     /// <param name="classNames">The class names, by index, for <see cref="ClassNames"/>; or <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">
-    /// The model is not a single-label classifier, the data does not fit it, a label is not a class index, or the class
-    /// names are not one distinct name per class.
+    /// The model is not a single-label classifier, the data does not fit it, a label is not a class index, an input is NaN
+    /// or infinite, or the class names are not one distinct name per class.
     /// </exception>
+    /// <exception cref="InvalidOperationException">An output is NaN or infinite for finite inputs: the model's parameters are not finite.</exception>
     public static ConfusionMatrix Compute(INetwork model, Dataset data, int batchSize = 256, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -113,6 +114,7 @@ public sealed class ConfusionMatrix
                 $"A confusion matrix needs a single-label classifier (a class index per sample, or one output with binary cross-entropy or hinge loss), " +
                 $"but the model has {model.OutputSize} outputs, {model.TargetSize} target floats per sample and loss {model.Loss}.", nameof(model));
         }
+        NonFinite.EnsureFinite(data, nameof(data), "count a prediction");
         float threshold = model.Loss == LossKind.Hinge ? 0f : 0.5f;
         var matrix = new ConfusionMatrix(classLabels ? model.OutputSize : 2) { ClassNames = classNames };
         batchSize = Math.Min(batchSize, data.Count);
@@ -122,6 +124,7 @@ public sealed class ConfusionMatrix
             int n = Math.Min(batchSize, data.Count - start);
             Span<float> batchOutputs = outputs.AsSpan(0, n * model.OutputSize);
             model.Forward(data.Inputs.AsSpan(start * data.InputSize, n * data.InputSize), batchOutputs, n);
+            NonFinite.EnsureFiniteOutputs(batchOutputs, model.OutputSize, start);
             for (int b = 0; b < n; b++)
             {
                 float target = data.Targets[start + b];

@@ -19,12 +19,14 @@ public static class Evaluation
     /// 1, several outputs) the output with the largest value (the first on ties) must be the label; for
     /// <see cref="LossKind.BinaryCrossEntropy"/> each output must fall on the same side of 0.5 as its target, counted per
     /// output; for a one-output <see cref="LossKind.Hinge"/> the sign of the output (0 counts as positive) must match the
-    /// sign of the target. Any other loss is regression, and the accuracy is <see cref="double.NaN"/>.
+    /// sign of the target. Any other loss is regression, and the accuracy is <see cref="double.NaN"/>. A NaN or infinite
+    /// input or output is never counted as a prediction: it is an exception that names the sample.
     /// </summary>
     /// <param name="model">The model, unchanged by the call.</param>
     /// <param name="data">A non-empty dataset in the model's input and target layout.</param>
     /// <param name="batchSize">Samples per forward pass; at least 1, at most the model's batch capacity.</param>
-    /// <exception cref="ArgumentException">The dataset is empty or does not fit the model.</exception>
+    /// <exception cref="ArgumentException">The dataset is empty, does not fit the model, or (with an accuracy) holds a NaN or infinite value.</exception>
+    /// <exception cref="InvalidOperationException">An output is NaN or infinite for finite inputs: the model's parameters are not finite.</exception>
     public static EvaluationResult Evaluate(INetwork model, Dataset data, int batchSize = 256) =>
         Run(model, data, batchSize, computeLoss: true);
 
@@ -33,7 +35,8 @@ public static class Evaluation
     /// <param name="data">A non-empty dataset in the model's input and target layout.</param>
     /// <param name="batchSize">Samples per forward pass; at least 1, at most the model's batch capacity.</param>
     /// <returns>The fraction of correct predictions, or <see cref="double.NaN"/> for a regression loss.</returns>
-    /// <exception cref="ArgumentException">The dataset is empty or does not fit the model.</exception>
+    /// <exception cref="ArgumentException">The dataset is empty, does not fit the model, or holds a NaN or infinite value.</exception>
+    /// <exception cref="InvalidOperationException">An output is NaN or infinite for finite inputs: the model's parameters are not finite.</exception>
     public static double Accuracy(INetwork model, Dataset data, int batchSize = 256) =>
         Run(model, data, batchSize, computeLoss: false).Accuracy;
 
@@ -61,6 +64,10 @@ public static class Evaluation
         EnsureFits(model, data, nameof(data));
 
         AccuracyRule rule = RuleFor(model);
+        if (rule != AccuracyRule.None)
+        {
+            NonFinite.EnsureFinite(data, nameof(data), "count a prediction");
+        }
         batchSize = Math.Min(batchSize, data.Count);
         float[] outputs = rule == AccuracyRule.None ? [] : new float[batchSize * model.OutputSize];
         double lossSum = 0;
@@ -80,6 +87,7 @@ public static class Evaluation
             {
                 Span<float> batchOutputs = outputs.AsSpan(0, n * model.OutputSize);
                 model.Forward(inputs, batchOutputs, n);
+                NonFinite.EnsureFiniteOutputs(batchOutputs, model.OutputSize, start);
                 correct += CountCorrect(rule, batchOutputs, targets, n, model.OutputSize);
             }
         }

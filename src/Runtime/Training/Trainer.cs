@@ -42,7 +42,9 @@ public sealed class Trainer
     /// <param name="progress">Receives a report after every batch and at the end of every epoch.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
     /// <returns>The result of every epoch.</returns>
-    /// <exception cref="ArgumentException">A dataset is empty or does not fit the model, or an option needs a validation set.</exception>
+    /// <exception cref="ArgumentException">
+    /// A dataset is empty, does not fit the model or holds a NaN or infinite value, or an option needs a validation set.
+    /// </exception>
     /// <exception cref="TrainingDivergedException">A training step returned a NaN or infinite loss or gradient norm.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public TrainingHistory Fit(
@@ -138,9 +140,11 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(train);
         Evaluation.EnsureFits(model, train, nameof(train));
+        NonFinite.EnsureFinite(train, nameof(train), "train the model");
         if (validation is not null)
         {
             Evaluation.EnsureFits(model, validation, nameof(validation));
+            NonFinite.EnsureFinite(validation, nameof(validation), "validate the model");
         }
         if (model.Parameters.Length != model.Gradients.Length)
         {
