@@ -3,7 +3,6 @@ using System.Globalization;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
-using System.Reflection;
 using System.Text.RegularExpressions;
 using Xunit;
 using Xunit.Abstractions;
@@ -11,16 +10,17 @@ using Xunit.Abstractions;
 namespace NetGen.Package.Tests;
 
 /// <summary>
-/// The NetGen package end to end, as a user meets it: <c>dotnet pack</c> into a local folder feed, a fresh console
-/// project in a temporary folder (outside the repository, so none of its Directory.Build.props, global.json or
-/// central package versions apply) that restores NetGen from that feed and everything else from the normal package
-/// source, declares a model, builds with warnings as errors and documentation on, trains and predicts.
+/// The NetGen package end to end, as a user meets it: packed into a local folder feed (<see cref="PackedFeed"/>), a fresh
+/// console project in a temporary folder (outside the repository, so none of its Directory.Build.props, global.json or
+/// central package versions apply) that restores NetGen from that feed through the README's project-local nuget.config
+/// and everything else from the normal package source, declares a model, builds with warnings as errors and
+/// documentation on, trains and predicts.
 /// </summary>
-public sealed class ConsumerProjectTests : IDisposable
+[Collection(PackageCollection.Name)]
+public sealed class ConsumerProjectTests(PackedFeed feed, ITestOutputHelper log)
 {
-    // Each command gets a limit well above its usual time on two busy cores (pack ~5 s, run ~30 s), so a hang fails
-    // the test instead of the CI run.
-    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(3), RunTimeout = TimeSpan.FromMinutes(5);
+    // Well above the usual ~30 s on two busy cores, so a hang fails the test instead of the CI run.
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(5);
 
     private const string Model = """
         using NetGen;
@@ -69,40 +69,23 @@ public sealed class ConsumerProjectTests : IDisposable
         Console.WriteLine("predictions: " + string.Join(" ", predictions));
         """;
 
-    private readonly ITestOutputHelper _log;
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "netgen-package-" + Guid.NewGuid().ToString("N"));
-
-    public ConsumerProjectTests(ITestOutputHelper log)
+    [Fact]
+    public void Packing_at_the_root_packs_exactly_the_shippable_packages()
     {
-        _log = log;
-        Directory.CreateDirectory(_root);
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temporary folder is not a test failure.
-        }
+        Assert.True(feed.Pack.ExitCode == 0, feed.Pack.ToString());
+        string v = feed.Version;
+        Assert.Equal(new[] { $"NetGen.{v}.nupkg", $"NetGen.{v}.snupkg", $"NetGen.Templates.{v}.nupkg" }, feed.Files);
     }
 
     [Fact]
     [Trait("Category", "Slow")]
     public void Packed_package_restores_into_a_fresh_project_that_builds_trains_and_predicts()
     {
-        string feed = Directory.CreateDirectory(Path.Combine(_root, "feed")).FullName;
-        string consumer = Directory.CreateDirectory(Path.Combine(_root, "consumer")).FullName;
-        // A version of its own per run: no NetGen restored earlier (in any packages folder) can stand in for this one.
-        string version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
-
-        string nupkg = Pack(feed, version);
+        string nupkg = feed.PackagePath("NetGen");
         AssertPackageLayout(nupkg);
 
-        WriteConsumer(consumer, feed, version);
+        string consumer = Directory.CreateDirectory(Path.Combine(feed.Root, "consumer")).FullName;
+        WriteConsumer(consumer);
         CommandResult run = Dotnet(consumer, RunTimeout, "run", "-c", "Release", "-nodeReuse:false", "-p:UseSharedCompilation=false");
         Assert.True(run.ExitCode == 0, run.ToString());
 
@@ -116,21 +99,6 @@ public sealed class ConsumerProjectTests : IDisposable
         // The package's analyzers loaded without a warning (CS8032 and the like would have failed the build, as the
         // consumer treats warnings as errors), and the generated members are documented (CS1591 would fail it too).
         Assert.True(File.Exists(Path.Combine(consumer, "bin", "Release", "net10.0", "Consumer.xml")));
-    }
-
-    private string Pack(string feed, string version)
-    {
-        string repository = RepositoryRoot();
-        string configuration = typeof(ConsumerProjectTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        // The README's command, `dotnet pack -c Release -o DIR` at the root (the solution), which must pack exactly the
-        // shippable packages. --no-build: the test project's reference built the runtime, generator and code fixes in
-        // this configuration; packing must not rebuild what other test projects are running from.
-        CommandResult pack = Dotnet(repository, PackTimeout, "pack", "-c", configuration, "--no-build", "-o", feed,
-            "-p:PackageVersion=" + version, "-nodeReuse:false");
-        Assert.True(pack.ExitCode == 0, pack.ToString());
-        string[] packed = Directory.GetFiles(feed).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
-        Assert.Equal(new[] { $"NetGen.{version}.nupkg", $"NetGen.{version}.snupkg" }, packed);
-        return Path.Combine(feed, $"NetGen.{version}.nupkg");
     }
 
     private static void AssertPackageLayout(string nupkg)
@@ -169,31 +137,9 @@ public sealed class ConsumerProjectTests : IDisposable
         return nuspec.ReadToEnd();
     }
 
-    private static void WriteConsumer(string folder, string feed, string version)
+    private void WriteConsumer(string folder)
     {
-        string packages = Path.Combine(Path.GetDirectoryName(folder)!, "packages");
-        // The user's global packages folder, if any, is a read-only fallback: other packages need no download there,
-        // while NetGen (whose version is new) is always restored from the feed into this test's own folder.
-        string userPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        string fallback = Directory.Exists(userPackages) ? $"""
-              <fallbackPackageFolders>
-                <add key="user" value="{userPackages}" />
-              </fallbackPackageFolders>
-            """ : "";
-        File.WriteAllText(Path.Combine(folder, "NuGet.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <config>
-                <add key="globalPackagesFolder" value="{packages}" />
-              </config>
-              <packageSources>
-                <add key="netgen-local" value="{feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
-              </packageSources>
-            {fallback}
-            </configuration>
-            """);
+        feed.WriteNuGetConfig(folder);
         File.WriteAllText(Path.Combine(folder, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -205,7 +151,7 @@ public sealed class ConsumerProjectTests : IDisposable
                 <GenerateDocumentationFile>true</GenerateDocumentationFile>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="NetGen" Version="{version}" />
+                <PackageReference Include="NetGen" Version="{feed.Version}" />
               </ItemGroup>
             </Project>
             """);
@@ -216,20 +162,7 @@ public sealed class ConsumerProjectTests : IDisposable
     private CommandResult Dotnet(string folder, TimeSpan timeout, params string[] arguments)
     {
         CommandResult result = DotnetCli.Run(folder, timeout, arguments);
-        _log.WriteLine($"{result.Command}: exit {result.ExitCode} in {result.Elapsed.TotalSeconds:F1} s");
+        log.WriteLine($"{result.Command}: exit {result.ExitCode} in {result.Elapsed.TotalSeconds:F1} s");
         return result;
-    }
-
-    /// <summary>The folder holding NetGen.sln, above the test's output folder.</summary>
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? folder = new(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "NetGen.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No NetGen.sln above '{AppContext.BaseDirectory}'; the package test runs from the repository's build output.");
     }
 }

@@ -7,7 +7,7 @@ using System.Text;
 namespace NetGen.Package.Tests;
 
 /// <summary>What one <c>dotnet</c> command did.</summary>
-internal sealed record CommandResult(string Command, int ExitCode, string Output, TimeSpan Elapsed)
+public sealed record CommandResult(string Command, int ExitCode, string Output, TimeSpan Elapsed)
 {
     public override string ToString() => $"'{Command}' exited with {ExitCode} after {Elapsed.TotalSeconds:F1} s:{Environment.NewLine}{Output}";
 }

@@ -41,10 +41,15 @@ internal static class ReadableNumbers
         return text.Contains('E', StringComparison.Ordinal) ? value.ToString("0.##e+00", CultureInfo.InvariantCulture) : text;
     }
 
-    /// <summary>A duration in the unit that fits: 850 ms, 21.3 s, 3 min 05 s, 2 h 07 min.</summary>
+    /// <summary>A duration in the unit that fits: 0.3 ms, 850 ms, 21.3 s, 3 min 05 s, 2 h 07 min.</summary>
     public static string Duration(TimeSpan time)
     {
         double seconds = time.TotalSeconds;
+        if (seconds < 0.00995)
+        {
+            // A small model's epoch can take well under a millisecond; "0 ms" would say nothing.
+            return string.Create(CultureInfo.InvariantCulture, $"{time.TotalMilliseconds:F1} ms");
+        }
         if (seconds < 1)
         {
             return string.Create(CultureInfo.InvariantCulture, $"{time.TotalMilliseconds:F0} ms");

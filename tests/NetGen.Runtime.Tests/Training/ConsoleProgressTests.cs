@@ -50,6 +50,8 @@ public sealed class ConsoleProgressTests
         Assert.Equal(expected, ReadableNumbers.Loss(value));
 
     [Theory]
+    [InlineData(0.00032, "0.3 ms")]
+    [InlineData(0.0123, "12 ms")]
     [InlineData(0.4, "400 ms")]
     [InlineData(21.34, "21.3 s")]
     [InlineData(59.96, "1 min 00 s")]
