@@ -305,7 +305,8 @@ public sealed partial class DiagnosticTests
                 $"{id} points at '{Text(marked.Source, reported[i].Location.SourceSpan)}' {reported[i].Location.SourceSpan}, expected '{Text(marked.Source, expected)}' {expected}");
             Assert.Equal(tree.GetLineSpan(expected), reported[i].Location.GetLineSpan());
             Assert.Equal(messages[i], reported[i].GetMessage(System.Globalization.CultureInfo.InvariantCulture));
-            Assert.Equal("docs/diagnostics.md#" + id.ToLowerInvariant(), reported[i].Descriptor.HelpLinkUri);
+            // No help link until the docs have an address that resolves (a relative path opened nowhere).
+            Assert.Equal("", reported[i].Descriptor.HelpLinkUri);
         }
         if (reported.Any(d => d.Severity == DiagnosticSeverity.Error))
         {

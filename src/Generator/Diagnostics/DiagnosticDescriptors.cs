@@ -107,11 +107,11 @@ internal static class DiagnosticDescriptors
         "NG0025", "Residual shortcut cannot be projected",
         "Layer {0} (ResidualEnd): the shortcut {1} cannot be projected onto the block output {2}: {3}");
 
+    // No help link: the project has no published address for docs/diagnostics.md, and a repository-relative path
+    // resolves nowhere in an IDE. The ids are listed there.
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
-
-    private static string HelpLink(string id) => "docs/diagnostics.md#" + id.ToLowerInvariant();
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 }
