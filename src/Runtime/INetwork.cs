@@ -39,6 +39,17 @@ public interface INetwork
     /// <summary>Non-trainable state (batch-normalization running statistics); checkpoints save it with the parameters.</summary>
     float[] Buffers => Array.Empty<float>();
 
+    /// <summary>
+    /// The name of each class, by class index, when known: set by <see cref="Checkpoint.Restore"/> from a checkpoint that
+    /// carries them, and saved by <see cref="Checkpoint.Capture"/>; <see langword="null"/> otherwise (and always for a
+    /// network that does not store them).
+    /// </summary>
+    System.Collections.Generic.IReadOnlyList<string>? ClassNames
+    {
+        get => null;
+        set { }
+    }
+
     /// <summary>The seed of the dropout masks (set by <see cref="InitializeParameters"/>); checkpoints save it.</summary>
     int DropoutSeed
     {

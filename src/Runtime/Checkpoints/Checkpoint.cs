@@ -127,7 +127,10 @@ public sealed class Checkpoint
     /// <param name="optimizer">The optimizer training the model, to resume training later; or <see langword="null"/>.</param>
     /// <param name="trainerState">The trainer state, e.g. <see cref="TrainingHistory.State"/>; or <see langword="null"/>.</param>
     /// <param name="standardizer">The standardization fitted on the training inputs; or <see langword="null"/>.</param>
-    /// <param name="classNames">The class names by index (e.g. <see cref="CsvData.ClassNames"/>); or <see langword="null"/>.</param>
+    /// <param name="classNames">
+    /// The class names by index (e.g. <see cref="CsvData.ClassNames"/>); or <see langword="null"/> for the model's own
+    /// <see cref="INetwork.ClassNames"/>, if it has any.
+    /// </param>
     /// <exception cref="ArgumentException">
     /// The optimizer's state belongs to a parameter buffer of another length, the standardizer has another number of
     /// features than the model's inputs, or the class names do not fit the model's outputs.
@@ -136,6 +139,7 @@ public sealed class Checkpoint
         INetwork model, IOptimizer? optimizer = null, TrainerState? trainerState = null, Standardizer? standardizer = null, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        classNames ??= model.ClassNames;
         if (standardizer is not null && standardizer.FeatureCount != model.InputSize)
         {
             throw new ArgumentException(
@@ -176,7 +180,8 @@ public sealed class Checkpoint
     }
 
     /// <summary>
-    /// Copies the parameters and the model state (buffers, dropout seed, training steps) into <paramref name="model"/> and, if given, the optimizer state into
+    /// Copies the parameters, the model state (buffers, dropout seed, training steps) and the class names, if the
+    /// checkpoint has them, into <paramref name="model"/> and, if given, the optimizer state into
     /// <paramref name="optimizer"/>, after checking that both fit; on failure neither is changed.
     /// </summary>
     /// <param name="model">A model of the architecture the checkpoint was saved from.</param>
@@ -231,6 +236,10 @@ public sealed class Checkpoint
         Buffers.CopyTo(model.Buffers, 0);
         model.DropoutSeed = DropoutSeed;
         model.TrainingSteps = TrainingSteps;
+        if (ClassNames is not null)
+        {
+            model.ClassNames = ClassNames;
+        }
     }
 
     /// <summary>

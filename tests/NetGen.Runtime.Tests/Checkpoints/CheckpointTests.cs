@@ -219,6 +219,21 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void A_network_that_keeps_class_names_gets_them_from_the_checkpoint_and_gives_them_to_it()
+    {
+        var trained = new IdentityNetwork(3, targetSize: 1, LossKind.SoftmaxCrossEntropy) { ClassNames = ["setosa", "versicolor", "virginica"] };
+        string path = PathOf("names.ngck");
+        Checkpoint.Capture(trained).Save(path);
+
+        var fresh = new IdentityNetwork(3, targetSize: 1, LossKind.SoftmaxCrossEntropy);
+        Checkpoint.Load(path, fresh);
+
+        Assert.Equal(["setosa", "versicolor", "virginica"], fresh.ClassNames);
+        // Names given to Capture win over the model's own.
+        Assert.Equal(["a", "b", "c"], Checkpoint.Capture(trained, classNames: ["a", "b", "c"]).ClassNames);
+    }
+
+    [Fact]
     public void A_damaged_class_name_section_is_reported()
     {
         byte[] bytes = Bytes(new Checkpoint("ab", [1.5f]) { ClassNames = ["x", "y"] });

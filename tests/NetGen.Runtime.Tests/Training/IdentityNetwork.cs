@@ -15,6 +15,7 @@ internal sealed class IdentityNetwork(int size, int targetSize, LossKind loss) :
     public string Fingerprint => "identity";
     public float[] Parameters { get; } = [];
     public float[] Gradients { get; } = [];
+    public System.Collections.Generic.IReadOnlyList<string>? ClassNames { get; set; }
 
     public void InitializeParameters(int seed)
     {
