@@ -1,3 +1,7 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -21,6 +25,9 @@ public sealed class NetGenGenerator : IIncrementalGenerator
 
         /// <summary>The diagnostics of parsing and planning.</summary>
         public const string Diagnostics = "NetGen.Diagnostics";
+
+        /// <summary>The emitter's output: one generated file per network, before hint names are assigned.</summary>
+        public const string Emit = "NetGen.Emit";
     }
 
     /// <inheritdoc/>
@@ -48,14 +55,40 @@ public sealed class NetGenGenerator : IIncrementalGenerator
             }
         });
 
-        context.RegisterSourceOutput(plans, static (spc, result) =>
+        // Emission depends on the plan alone, so it stays cached when a declaration only moves. The files are collected
+        // so that each gets a hint name unique among all of them: hint names compare without regard to case, and two
+        // networks whose names differ only in case (Mlp, MLP) would otherwise make the driver drop every file (CS8785).
+        IncrementalValuesProvider<GeneratedFile?> files = plans
+            .Select(static (result, _) => result.Plan)
+            .Select(static (plan, _) => plan is null ? null : new GeneratedFile(HintBase(plan), NetworkEmitter.Emit(plan)))
+            .WithTrackingName(Steps.Emit);
+        context.RegisterSourceOutput(files.Collect(), static (spc, all) =>
         {
-            if (result.Plan is { } plan)
+            foreach ((string hint, string source) in AssignHintNames(all))
             {
-                // Hint names may not contain '@' (escaped keywords): the file name drops it.
-                string hint = ((plan.Namespace is null ? "" : plan.Namespace + ".") + plan.ClassName).Replace("@", "") + ".g.cs";
-                spc.AddSource(hint, NetworkEmitter.Emit(plan));
+                spc.AddSource(hint, source);
             }
         });
     }
+
+    // Hint names may not contain '@' (escaped keywords): the file name drops it.
+    private static string HintBase(NetworkPlan plan) => ((plan.Namespace is null ? "" : plan.Namespace + ".") + plan.ClassName).Replace("@", "");
+
+    /// <summary>
+    /// "Namespace.Class.g.cs" for each file; when names collide without regard to case, the first in ordinal order keeps
+    /// that name and the others get ".2", ".3", ... before ".g.cs". Deterministic: it depends on the set of names only.
+    /// </summary>
+    internal static IEnumerable<(string Hint, string Source)> AssignHintNames(IEnumerable<GeneratedFile?> files)
+    {
+        var used = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (GeneratedFile file in files.OfType<GeneratedFile>().OrderBy(f => f.Name, StringComparer.Ordinal).ThenBy(f => f.Source, StringComparer.Ordinal))
+        {
+            int count = used.TryGetValue(file.Name, out int seen) ? seen + 1 : 1;
+            used[file.Name] = count;
+            yield return (count == 1 ? file.Name + ".g.cs" : file.Name + "." + count.ToString(CultureInfo.InvariantCulture) + ".g.cs", file.Source);
+        }
+    }
 }
+
+/// <summary>One network's generated source, under its hint name's stem (namespace and class).</summary>
+internal sealed record GeneratedFile(string Name, string Source);

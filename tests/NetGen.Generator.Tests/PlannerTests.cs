@@ -284,12 +284,12 @@ internal static class Architecture
                 }
                 case "MaxPool2D":
                 case "AvgPool2D":
-                    // MaxPool2D(size,sS); without the stride it defaults to the size, as in the attribute.
+                    // MaxPool2D(size,sS); without the stride it defaults to the size, as the parser sets it.
                     layers.Add(Layer(Enum.Parse<LayerKind>(name), 0, 0, ActivationKind.Identity, float.NaN) with
                     {
                         KernelHeight = Int(args[0]),
                         KernelWidth = Int(args[0]),
-                        Stride = args.Length > 1 ? Int(args[1].Substring(1)) : 0,
+                        Stride = args.Length > 1 ? Int(args[1].Substring(1)) : Int(args[0]),
                     });
                     break;
                 case "GlobalAvgPool":

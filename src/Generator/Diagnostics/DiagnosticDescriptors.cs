@@ -107,6 +107,14 @@ internal static class DiagnosticDescriptors
         "NG0025", "Residual shortcut cannot be projected",
         "Layer {0} (ResidualEnd): the shortcut {1} cannot be projected onto the block output {2}: {3}");
 
+    public static readonly DiagnosticDescriptor NameTakenByGeneratedMember = Error(
+        "NG0026", "Name taken by a generated member",
+        "'{0}' ({1}) is also the name of a member NetGen generates for network '{2}'; rename it");
+
+    public static readonly DiagnosticDescriptor TooManyLayers = Error(
+        "NG0027", "Too many layers",
+        "Network '{0}' declares {1} layers, more than the {2} NetGen generates code for (the generated file, and the compiler's time, would grow without bound); this is layer {3}: use fewer, wider layers");
+
     // No help link: the project has no published address for docs/diagnostics.md, and a repository-relative path
     // resolves nowhere in an IDE. The ids are listed there.
     private static DiagnosticDescriptor Error(string id, string title, string message) =>

@@ -23,7 +23,8 @@ namespace NetGen.Generator;
 /// over the project's global usings. So the thousands of kernel lines keep short names (<c>Vector256.LoadUnsafe</c>,
 /// <c>Unsafe.Add</c>) and stay readable; qualifying each of them would double their length. The class is file-local,
 /// so networks of the same name in different namespaces never clash, and nothing of it is visible outside the file.
-/// Neither part uses contextual keywords that a user type could shadow (<c>var</c>, <c>nameof</c>, <c>nint</c>).
+/// Neither part uses contextual keywords that a user type could shadow (<c>var</c>, <c>nameof</c>), but the kernels'
+/// <c>nuint</c>, which an alias in their namespace declaration pins to <c>System.UIntPtr</c>.
 /// </para>
 /// <para>
 /// Layers whose kernels are the same code (same kind, shapes and arguments) share one set of kernel methods, named
@@ -62,7 +63,18 @@ internal static class NetworkEmitter
             w.WriteLine("{");
             w.Indent();
         }
-        using (w.Block(Invariant($"{plan.Accessibility} partial class {plan.ClassName} : global::NetGen.INetwork, global::NetGen.ITeamWork")))
+        // A lower-case name draws the compiler's warnings about reserved names at the user's declaration already.
+        bool lowerCase = plan.ClassName.TrimStart('@').All(c => c is >= 'a' and <= 'z');
+        if (lowerCase)
+        {
+            w.WriteLine("#pragma warning disable CS8860, CS8981 // the class's name is the user's: its warning belongs to their declaration");
+        }
+        w.WriteLine(Invariant($"{plan.Accessibility} partial class {plan.ClassName} : global::NetGen.INetwork, global::NetGen.ITeamWork"));
+        if (lowerCase)
+        {
+            w.WriteLine("#pragma warning restore CS8860, CS8981");
+        }
+        using (w.OpenBlock())
         {
             EmitConstants(w, plan);
             EmitBuffers(w, plan);
@@ -95,6 +107,8 @@ internal static class NetworkEmitter
         w.WriteLine("using global::System.Runtime.CompilerServices;");
         w.WriteLine("using global::System.Runtime.InteropServices;");
         w.WriteLine("using global::System.Runtime.Intrinsics;");
+        w.WriteLine("// nuint is a contextual keyword: a type of that name in the global namespace would take its place.");
+        w.WriteLine("using nuint = global::System.UIntPtr;");
         w.WriteLine();
         w.WriteLine(Invariant($"// The forward and backward passes, the loss and the per-layer kernels of {plan.ClassName.TrimStart('@')}."));
         using (w.Block("file static class " + KernelClass(plan)))
@@ -180,6 +194,62 @@ internal static class NetworkEmitter
             i = j + 1;
         }
         return string.Join(", ", parts);
+    }
+
+    /// <summary>
+    /// Every member the network class declares, and whether it is a method: the names a user's class, members or base
+    /// classes must leave free. A test checks the list against the members of compiled networks.
+    /// </summary>
+    private static readonly string[] FixedFields =
+    {
+        "InputSize", "OutputSize", "TargetSize", "ParameterCount", "ForwardFlopsPerSample", "Loss", "Fingerprint", "ActivationCount",
+        "MaxBatchSize", "Parameters", "Gradients", "Buffers", "DropoutSeed", "TrainingSteps", "Threads", "Description",
+        "_workspaces", "_deltasA", "_deltasB", "_deltasC", "_partGradients", "_partLosses", "_normSums", "_capacity", "_threads",
+        "MinimumParallelFlops", "JobForward", "JobTrainStep",
+    };
+
+    private static readonly string[] FixedMethods =
+    {
+        "Forward", "InferPart", "Predict", "ForwardAll", "EvaluateLoss", "TrainingLoss", "BatchLoss", "TrainStep", "TrainPart",
+        "EnsureCapacity", "NewBuffers", "CheckBatch", "NextNoise", "CheckTrainingBatch", "CheckTargets", "PartsFor",
+        "InitializeParameters", "CreateBuffers", "ResetBuffers", "CreateParameters", "Initialize",
+    };
+
+    private static readonly System.Text.RegularExpressions.Regex LayerMemberName = new(
+        "^(Dense|Maxout|Conv|MaxPool|AvgPool|GlobalAvgPool|Dropout|BatchNorm|ResidualEnd)[0-9]+(OutputOffset|Weights|WeightsGradient|Bias|BiasGradient)$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// Whether some network's class could declare a member of this name: the parser keeps only such names of the user's
+    /// members, so that editing any other member leaves the parse, and everything after it, unchanged.
+    /// </summary>
+    public static bool IsGeneratedMemberName(string name) =>
+        System.Array.IndexOf(FixedFields, name) >= 0 || System.Array.IndexOf(FixedMethods, name) >= 0 || LayerMemberName.IsMatch(name);
+
+    public static IEnumerable<(string Name, bool IsMethod)> MemberNames(NetworkPlan plan)
+    {
+        foreach (string field in FixedFields)
+        {
+            yield return (field, false);
+        }
+        foreach (string method in FixedMethods)
+        {
+            yield return (method, true);
+        }
+        foreach (LayerPlan layer in plan.Layers.Where(l => l.HasCode))
+        {
+            yield return (layer.Name + "OutputOffset", false);
+        }
+        foreach (LayerPlan layer in plan.Layers.Where(l => l.HasParameters))
+        {
+            yield return (layer.Name + "Weights", false);
+            yield return (layer.Name + "WeightsGradient", false);
+            if (layer.BiasLength > 0)
+            {
+                yield return (layer.Name + "Bias", false);
+                yield return (layer.Name + "BiasGradient", false);
+            }
+        }
     }
 
     public static LayerPlan OutputLayer(NetworkPlan plan) => plan.Layers.Last(l => l.HasCode);

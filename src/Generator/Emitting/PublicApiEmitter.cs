@@ -48,11 +48,13 @@ internal static class PublicApiEmitter
         {
             w.WriteLine("/// <summary>");
             w.WriteLine("/// The most likely class of one sample: the index of the largest output. Thread-safe and allocation-free. Throws");
-            w.WriteLine("/// rather than answer when an output is NaN or infinite (a non-finite input, or parameters that are not finite).");
+            w.WriteLine("/// rather than answer for an input that is not finite, or when an output is NaN or infinite (parameters that are not finite).");
             w.WriteLine("/// </summary>");
             using (w.Block($"public int Predict({ReadOnlySpan}<float> input)"))
             {
                 w.WriteLine("CheckBatch(input, 1);");
+                w.WriteLine("// A NaN input can come out finite (max(NaN, 0) is 0 in a ReLU), so the input is checked, not only the output.");
+                w.WriteLine($"{k}.CheckFinite(input);");
                 w.WriteLine($"{ReadOnlySpan}<float> output = {k}.Infer(Parameters, Buffers, input);");
                 w.WriteLine("int best = 0;");
                 using (w.Block("for (int j = 0; j < OutputSize; j++)"))
@@ -68,12 +70,13 @@ internal static class PublicApiEmitter
         {
             w.WriteLine("/// <summary>");
             w.WriteLine("/// The predicted labels of one sample: output j is on when its probability is at least 0.5. Thread-safe and");
-            w.WriteLine("/// allocation-free. Throws rather than answer when an output is NaN (a non-finite input, or parameters that are not finite).");
+            w.WriteLine("/// allocation-free. Throws rather than answer for an input that is not finite, or when an output is NaN (parameters that are not finite).");
             w.WriteLine("/// </summary>");
             using (w.Block($"public void Predict({ReadOnlySpan}<float> input, {Span}<bool> labels)"))
             {
                 w.WriteLine($"if (labels.Length != OutputSize) throw new {ArgumentException}($\"labels holds {{labels.Length}} values; the network has {{OutputSize}} outputs.\", \"labels\");");
                 w.WriteLine("CheckBatch(input, 1);");
+                w.WriteLine($"{k}.CheckFinite(input);");
                 w.WriteLine($"{ReadOnlySpan}<float> output = {k}.Infer(Parameters, Buffers, input);");
                 using (w.Block("for (int j = 0; j < OutputSize; j++)"))
                 {
@@ -292,6 +295,14 @@ internal static class PublicApiEmitter
             w.WriteLine("RunBackward(ref p, ref MemoryMarshal.GetArrayDataReference(gradients), ref input, ref ws, ref dA, ref MemoryMarshal.GetArrayDataReference(deltaB),");
             w.WriteLine(Invariant($"    ref deltaC is null ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetArrayDataReference(deltaC), ref inputGradient, wantInputGradient, count, first, noise{(hasNorm ? ", in team, normSums" : "")});"));
             w.WriteLine("return loss;");
+        }
+        w.WriteLine();
+        w.WriteLine("// A prediction needs a finite input: NaN or infinity would answer a class for no reason.");
+        using (w.Block("internal static void CheckFinite(ReadOnlySpan<float> input)"))
+        {
+            w.WriteLine("for (int i = 0; i < input.Length; i++)");
+            w.WriteLine("    if (!float.IsFinite(input[i]))");
+            w.WriteLine("        throw new ArgumentException($\"input[{i}] is {input[i]}: there is no prediction for an input that is not finite.\", \"input\");");
         }
         w.WriteLine();
         w.WriteLine("[MethodImpl(MethodImplOptions.NoInlining)]");

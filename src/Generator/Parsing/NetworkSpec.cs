@@ -8,7 +8,18 @@ internal sealed record NetworkSpec(
     LocationInfo? Location,
     InputSpec? Input,
     EquatableArray<LayerSpec> Layers,
-    LossSpec? Loss);
+    LossSpec? Loss)
+{
+    /// <summary>Names the generated members must not take (see <see cref="TakenName"/>); empty when nothing is known.</summary>
+    public EquatableArray<TakenName> TakenNames { get; init; } = EquatableArray<TakenName>.Empty;
+}
+
+/// <summary>
+/// A name the generated class must not declare: the class's own, one the user declared in it, or one it inherits.
+/// A method is only an overload of a generated method of the same name, so <see cref="IsMethod"/> names clash only
+/// with generated non-methods.
+/// </summary>
+internal sealed record TakenName(string Name, string Owner, LocationInfo? Location, bool IsMethod);
 
 internal sealed record InputSpec(EquatableArray<int> Shape, LocationInfo? Location);
 
@@ -29,7 +40,7 @@ internal enum LayerKind
 
 /// <summary>
 /// One layer attribute. <see cref="Units"/> is also a convolution's filter count; <see cref="KernelHeight"/> and
-/// <see cref="KernelWidth"/> are a pooling window's size; <see cref="Stride"/> 0 means "the window size" for pooling.
+/// <see cref="KernelWidth"/> are a pooling window's size; a pooling layer's <see cref="Stride"/> is its window size unless given.
 /// <see cref="Alpha"/> is NaN when not given. Locations point at the arguments where possible.
 /// </summary>
 internal sealed record LayerSpec(

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -45,12 +46,26 @@ internal static class Parser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, classLocation, symbol.Name, "is static"));
         }
 
+        ImmutableArray<AttributeData> attributes = symbol.GetAttributes();
+        // [Network] twice (on two partial declarations, or twice on one) is the compiler's CS0579; each declaration
+        // would otherwise be read as a network of its own, with misleading diagnostics on the other's attributes.
+        if (attributes.Count(a => a.AttributeClass?.ToDisplayString() == NetworkAttributeName) > 1)
+        {
+            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+        // An attribute the compiler could not bind (a non-constant argument, a wrong argument name or count) carries no
+        // values to check: the compiler reports it, and any NetGen diagnostic about it would read a default as given.
+        if (attributes.Any(a => IsNetGenAttribute(a) && HasBindingError(a)))
+        {
+            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
         InputSpec? input = null;
         LossSpec? loss = null;
         LocationInfo? networkLocation = null;
         var layers = new List<(int Position, LayerSpec Layer)>();
 
-        foreach (AttributeData attribute in symbol.GetAttributes())
+        foreach (AttributeData attribute in attributes)
         {
             cancellationToken.ThrowIfCancellationRequested();
             string? name = attribute.AttributeClass?.ToDisplayString();
@@ -98,15 +113,72 @@ internal static class Parser
         }
 
         var spec = new NetworkSpec(
-            symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString(),
+            symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString(EscapedNamespace),
             // Escaped so that a keyword used as a name (@class) stays an identifier in the generated code.
             SyntaxFacts.GetKeywordKind(symbol.Name) == SyntaxKind.None ? symbol.Name : "@" + symbol.Name,
             symbol.DeclaredAccessibility == Accessibility.Public ? "public" : "internal",
             networkLocation ?? classLocation,
             input,
             layers.OrderBy(l => l.Position).Select(l => l.Layer).ToEquatableArray(),
-            loss);
+            loss)
+        {
+            TakenNames = TakenNames(symbol, classLocation, diagnostics, cancellationToken),
+        };
         return new ParseResult(spec, diagnostics.ToEquatableArray());
+    }
+
+    // Namespace names as source text: a keyword used as a name (namespace @class) keeps its '@'.
+    private static readonly SymbolDisplayFormat EscapedNamespace = SymbolDisplayFormat.FullyQualifiedFormat
+        .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
+
+    private static bool IsNetGenAttribute(AttributeData attribute) =>
+        attribute.AttributeClass?.ContainingNamespace?.ToDisplayString() == "NetGen" && attribute.AttributeClass.Name.EndsWith("Attribute", System.StringComparison.Ordinal);
+
+    private static bool HasBindingError(AttributeData attribute) =>
+        attribute.AttributeConstructor is null
+        || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
+        || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error)
+        || (attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax syntax
+            && syntax.ArgumentList?.Arguments.Count(a => a.NameEquals is not null) != attribute.NamedArguments.Length
+            && syntax.ArgumentList is not null);
+
+    /// <summary>
+    /// Names the generated class must not declare again: the class's own (a member may not share it), the members the
+    /// user declared in other parts (CS0102 otherwise), and those inherited from base classes, which a generated member
+    /// would hide (CS0108). Methods are left out (a method of the same name is an overload, not a clash); a base class
+    /// that is itself a network is reported here, as all of its generated members would be hidden.
+    /// </summary>
+    private static EquatableArray<TakenName> TakenNames(INamedTypeSymbol symbol, LocationInfo? classLocation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        var taken = new List<TakenName> { new(symbol.Name, "the network class's own name", classLocation, IsMethod: false) };
+        foreach (ISymbol member in symbol.GetMembers().Concat(symbol.GetTypeMembers()).Distinct<ISymbol>(SymbolEqualityComparer.Default))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            // Accessors, constructors, operators and explicit implementations have names no generated member takes.
+            if (member.IsImplicitlyDeclared || member is IMethodSymbol { MethodKind: not MethodKind.Ordinary } || !NetworkEmitter.IsGeneratedMemberName(member.Name))
+            {
+                continue;
+            }
+            taken.Add(new TakenName(member.Name, "a member declared in the class", LocationInfo.From(member.Locations.FirstOrDefault(l => l.IsInSource)) ?? classLocation, member is IMethodSymbol));
+        }
+        for (INamedTypeSymbol? type = symbol.BaseType; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
+        {
+            if (type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NetworkAttributeName))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedClass, classLocation, symbol.Name,
+                    "derives from the network class '" + type.Name + "', whose generated members it would hide"));
+                break;
+            }
+            foreach (ISymbol member in type.GetMembers().Concat(type.GetTypeMembers()))
+            {
+                if (member.IsImplicitlyDeclared || member.DeclaredAccessibility == Accessibility.Private || member is IMethodSymbol || !NetworkEmitter.IsGeneratedMemberName(member.Name))
+                {
+                    continue;
+                }
+                taken.Add(new TakenName(member.Name, "a member inherited from '" + type.Name + "'", classLocation, IsMethod: false));
+            }
+        }
+        return taken.ToEquatableArray();
     }
 
     private static LayerSpec ReadLayer(string kind, AttributeData attribute, AttributeSyntax syntax, LocationInfo? location)
@@ -116,8 +188,8 @@ internal static class Parser
             attribute.ConstructorArguments.Length > index && attribute.ConstructorArguments[index].Value is int v ? v : 0;
         LocationInfo? Parameter(int index) => ConstructorArgumentLocation(attribute, syntax, index) ?? location;
 
-        int activation = 0, padding = 0, dilation = 1;
-        int stride = layerKind is LayerKind.MaxPool2D or LayerKind.AvgPool2D ? 0 : 1;
+        int activation = 0, padding = 0, dilation = 1, stride = 1;
+        bool strideGiven = false;
         float alpha = float.NaN, momentum = 0.1f, epsilon = 1e-5f;
         bool bias = true;
         foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
@@ -126,7 +198,7 @@ internal static class Parser
             {
                 case ("Activation", int a): activation = a; break;
                 case ("Alpha", float f): alpha = f; break;
-                case ("Stride", int st): stride = st; break;
+                case ("Stride", int st): stride = st; strideGiven = true; break;
                 case ("Padding", int p): padding = p; break;
                 case ("Dilation", int d): dilation = d; break;
                 case ("Bias", bool b): bias = b; break;
@@ -161,6 +233,10 @@ internal static class Parser
             case LayerKind.AvgPool2D:
                 kernelHeight = kernelWidth = Positional(0);
                 kernelLocation = Parameter(0);
+                if (!strideGiven)
+                {
+                    stride = kernelHeight; // pooling's stride defaults to its window: non-overlapping windows
+                }
                 break;
             case LayerKind.Dropout:
                 unitsLocation = Parameter(0);

@@ -23,6 +23,9 @@ internal static partial class Planner
 
         public long ScratchSize { get; set; }
 
+        /// <summary>What the largest scratch is for, e.g. "the transposed weights of layer 2 (Dense(8))".</summary>
+        public string ScratchUse { get; set; } = "";
+
         public long Flops { get; set; }
 
         public bool IsFirstLayer { get; set; } = true;
@@ -137,7 +140,7 @@ internal static partial class Planner
                     Error(DiagnosticDescriptors.InvalidLayerSize, layer.KernelLocation, index, description, "the window size", 1, layer.KernelHeight);
                     return Failed(diagnostics, before, state, shape);
                 }
-                geometry = PlanWindow(layer with { Stride = layer.Stride == 0 ? layer.KernelHeight : layer.Stride, Padding = 0, Dilation = 1 },
+                geometry = PlanWindow(layer with { Padding = 0, Dilation = 1 },
                     index, description, shape, outChannels: shape.Length == 3 ? shape[0] : 1, diagnostics);
                 if (geometry is null || HasErrorSince(diagnostics, before))
                 {
@@ -287,7 +290,13 @@ internal static partial class Planner
         {
             residual = residual with { ProjectionOffset = (int)linearOffset };
         }
-        state.ScratchSize = System.Math.Max(state.ScratchSize, scratch);
+        if (scratch > state.ScratchSize)
+        {
+            state.ScratchSize = scratch;
+            state.ScratchUse = layer.Kind is LayerKind.Dense or LayerKind.Maxout
+                ? Invariant($"the transposed weights of layer {index} ({description})")
+                : Invariant($"the im2col matrices of layer {index} ({description})");
+        }
         state.Flops += flops;
         if (state.ParameterCount > MaxSize || state.WorkspacePerSample > MaxSize || scratch > MaxSize || inputSize > MaxSize || outputSize > MaxSize)
         {

@@ -18,10 +18,22 @@ internal static partial class Planner
     public const float DefaultLeakySlope = 0.01f;
     public const float DefaultEluAlpha = 1f;
 
+    /// <summary>
+    /// The most layer attributes a network may have. Each layer adds its calls, constants and accessors to the
+    /// generated file (a few dozen lines even when it shares its kernels with a layer of the same shape), and the
+    /// compiler's time grows faster than the file: 1,000 layers keep the file within a few megabytes, well beyond
+    /// any network declared by hand or imported from the common model zoos.
+    /// </summary>
+    public const int MaxLayers = 1000;
+
     public static PlanResult Plan(ParseResult parsed)
     {
         var diagnostics = new List<DiagnosticInfo>(parsed.Diagnostics);
         NetworkPlan? plan = parsed.Spec is null ? null : Plan(parsed.Spec, diagnostics);
+        if (plan is not null && parsed.Spec is not null)
+        {
+            CheckNames(parsed.Spec, plan, diagnostics);
+        }
         bool failed = diagnostics.Any(d => d.Descriptor.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
         return new PlanResult(failed ? null : plan, diagnostics.ToEquatableArray());
     }
@@ -50,6 +62,11 @@ internal static partial class Planner
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, spec.Location, spec.ClassName));
             return null;
         }
+        if (spec.Layers.Count > MaxLayers)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyLayers, spec.Layers[MaxLayers].Location, spec.ClassName, N(spec.Layers.Count), N(MaxLayers), MaxLayers + 1));
+            return null;
+        }
 
         var layers = new List<LayerPlan>();
         var state = new PlanState(inputShape);
@@ -75,8 +92,14 @@ internal static partial class Planner
         }
         if (state.ParameterCount > MaxSize || state.WorkspacePerSample > MaxSize || state.ScratchSize > MaxSize || state.DeltaPerSample > MaxSize)
         {
+            // Only the quantities that are too large, the scratch named by its use. (A layer's gradient buffer is never
+            // larger than its output, which the activations already count.)
+            var excess = new List<string>();
+            if (state.ParameterCount > MaxSize) excess.Add(Invariant($"{N(state.ParameterCount)} parameters"));
+            if (state.WorkspacePerSample > MaxSize) excess.Add(Invariant($"{N(state.WorkspacePerSample)} activation floats per sample"));
+            if (state.ScratchSize > MaxSize) excess.Add(Invariant($"{N(state.ScratchSize)} floats of scratch for {state.ScratchUse}"));
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, spec.Location, "Network '" + spec.ClassName + "'",
-                Invariant($"it needs {N(state.ParameterCount)} parameters, {N(state.WorkspacePerSample)} activation floats per sample and {N(state.ScratchSize)} floats of convolution scratch"), N(MaxSize)));
+                "it needs " + string.Join(" and ", excess), N(MaxSize)));
             return null;
         }
         if (state.OpenResidual is { } unclosed)
@@ -117,6 +140,29 @@ internal static partial class Planner
             spec.Namespace, spec.ClassName, spec.Accessibility, inputShape.ToEquatableArray(), (int)Size(inputShape), outputSize, loss,
             IsClassLabelLoss(loss, outputSize) ? 1 : outputSize, layers.ToEquatableArray(), (int)state.ParameterCount, (int)state.WorkspacePerSample,
             (int)state.DeltaPerSample, (int)state.ScratchSize, (int)state.StatsSize, (int)state.BufferCount, state.Flops, Fingerprint(canonical), canonical);
+    }
+
+    /// <summary>NG0026 for each name the user took that a generated member needs (CS0542, CS0102 or CS0108 otherwise).</summary>
+    private static void CheckNames(NetworkSpec spec, NetworkPlan plan, List<DiagnosticInfo> diagnostics)
+    {
+        if (spec.TakenNames.Count == 0)
+        {
+            return;
+        }
+        var generated = new Dictionary<string, bool>(System.StringComparer.Ordinal);
+        foreach ((string name, bool isMethod) in NetworkEmitter.MemberNames(plan))
+        {
+            generated[name] = isMethod;
+        }
+        string className = spec.ClassName.TrimStart('@');
+        foreach (TakenName taken in spec.TakenNames)
+        {
+            // The class's own name clashes with any member (it is no method); a method only with a generated non-method.
+            if (generated.TryGetValue(taken.Name, out bool generatedIsMethod) && !(taken.IsMethod && generatedIsMethod))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameTakenByGeneratedMember, taken.Location, taken.Name, taken.Owner, className));
+            }
+        }
     }
 
     public static bool IsClassLabelLoss(LossKindMirror loss, int outputSize) =>
