@@ -107,8 +107,9 @@ internal static class NetworkEmitter
         w.WriteLine("using global::System.Runtime.CompilerServices;");
         w.WriteLine("using global::System.Runtime.InteropServices;");
         w.WriteLine("using global::System.Runtime.Intrinsics;");
-        w.WriteLine("// nuint is a contextual keyword: a type of that name in the global namespace would take its place.");
+        w.WriteLine("#pragma warning disable CS8981 // nuint is a contextual keyword: a type of that name in the global namespace would take its place");
         w.WriteLine("using nuint = global::System.UIntPtr;");
+        w.WriteLine("#pragma warning restore CS8981");
         w.WriteLine();
         w.WriteLine(Invariant($"// The forward and backward passes, the loss and the per-layer kernels of {plan.ClassName.TrimStart('@')}."));
         using (w.Block("file static class " + KernelClass(plan)))
