@@ -11,7 +11,7 @@ namespace NetGen.Generator.Tests;
 public sealed class SnapshotTests
 {
     /// <summary>The models, by snapshot name: each exercises different emitter paths.</summary>
-    private static readonly Dictionary<string, (string HintName, string Source)> Models = new()
+    internal static readonly Dictionary<string, (string HintName, string Source)> Models = new()
     {
         // The README's model: ReLU hidden layer, softmax cross-entropy on 10 logits, a public class in a namespace.
         ["MnistMlp"] = ("Samples.MnistMlp.g.cs", """
