@@ -21,12 +21,12 @@ public readonly record struct TeamCall(int Job, int Batch, ulong Key);
 /// </summary>
 public readonly struct TeamTask
 {
-    private readonly WorkerTeam _team;
+    private readonly TeamRun _run;
     private readonly nint _inputs, _targets, _outputs, _inputGradients;
 
-    internal TeamTask(WorkerTeam team, int part, int parts, TeamCall call, nint inputs, nint targets, nint outputs, nint inputGradients)
+    internal TeamTask(TeamRun run, int part, int parts, TeamCall call, nint inputs, nint targets, nint outputs, nint inputGradients)
     {
-        _team = team;
+        _run = run;
         Part = part;
         Parts = parts;
         Call = call;
@@ -71,9 +71,9 @@ public readonly struct TeamTask
     {
         if (Parts > 1)
         {
-            _team.Synchronize();
+            _run.Synchronize();
         }
     }
 
-    internal TeamTask ForPart(int part) => new(_team, part, Parts, Call, _inputs, _targets, _outputs, _inputGradients);
+    internal TeamTask ForPart(int part) => new(_run, part, Parts, Call, _inputs, _targets, _outputs, _inputGradients);
 }
