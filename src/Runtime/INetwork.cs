@@ -83,6 +83,13 @@ public interface INetwork
         }
     }
 
+    /// <summary>
+    /// The fewest samples a training step takes: 2 for a network whose batch normalization estimates a variance from one
+    /// value per feature and sample (after a dense layer), otherwise 1. The <see cref="Trainer"/> checks it against the
+    /// batches of a run before training (see <see cref="TrainerOptions.DropLast"/>).
+    /// </summary>
+    int MinimumTrainingBatchSize => 1;
+
     /// <summary>Re-initializes every parameter from <paramref name="seed"/> (Xavier/Glorot or He by activation; biases zero).</summary>
     void InitializeParameters(int seed);
 

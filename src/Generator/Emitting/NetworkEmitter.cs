@@ -86,6 +86,10 @@ internal static class NetworkEmitter
             w.WriteLine("int global::NetGen.INetwork.TargetSize => TargetSize;");
             w.WriteLine("global::NetGen.LossKind global::NetGen.INetwork.Loss => Loss;");
             w.WriteLine("string global::NetGen.INetwork.Fingerprint => Fingerprint;");
+            if (PublicApiEmitter.MinimumTrainingBatch(plan) > 1)
+            {
+                w.WriteLine(Invariant($"int global::NetGen.INetwork.MinimumTrainingBatchSize => {PublicApiEmitter.MinimumTrainingBatch(plan)};"));
+            }
         }
         if (plan.Namespace is not null)
         {

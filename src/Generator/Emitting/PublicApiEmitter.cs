@@ -200,8 +200,7 @@ internal static class PublicApiEmitter
         w.WriteLine();
         using (w.Block("private static void CheckTrainingBatch(int batchSize)"))
         {
-            int minimum = plan.Layers.Where(l => l.Norm is not null).Select(l => l.Norm!.Plane).DefaultIfEmpty(int.MaxValue).Min();
-            if (minimum < 2)
+            if (MinimumTrainingBatch(plan) > 1)
             {
                 w.WriteLine("// Batch normalization of a single value per feature would divide by a zero variance (PyTorch refuses it too).");
                 w.WriteLine("if (batchSize < 2)");
@@ -315,6 +314,12 @@ internal static class PublicApiEmitter
         }
         w.WriteLine();
     }
+
+    /// <summary>
+    /// The fewest samples a training step takes: 2 when a batch normalization sees one value per feature and sample
+    /// (after a dense layer), whose variance needs two samples; otherwise 1.
+    /// </summary>
+    public static int MinimumTrainingBatch(NetworkPlan plan) => plan.Layers.Any(l => l.Norm is { Plane: < 2 }) ? 2 : 1;
 
     private static string NetworkRegion(LayerPlan output, string batch = "batch") =>
         output.OutputWorkspaceOffset == 0 ? "ref ws" : Invariant($"ref Unsafe.Add(ref ws, {batch} * {output.OutputWorkspaceOffset})");

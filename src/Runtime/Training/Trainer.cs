@@ -31,7 +31,8 @@ public sealed class Trainer
 
     /// <summary>
     /// Trains <paramref name="model"/> from its current parameters for <see cref="TrainerOptions.Epochs"/> epochs (fewer if
-    /// early stopping ends the run). Every sample is used once per epoch; the last batch holds the remainder. After the
+    /// early stopping ends the run). Every sample is used once per epoch; the last batch holds the remainder, or is
+    /// skipped with <see cref="TrainerOptions.DropLast"/>. After the
     /// first batch a step allocates nothing (without <paramref name="progress"/>; a progress handler may allocate in its
     /// own code). The schedule's step counter starts at 0, whatever the optimizer's own <see cref="IOptimizer.StepCount"/>.
     /// </summary>
@@ -146,6 +147,7 @@ public sealed class Trainer
             Evaluation.EnsureFits(model, validation, nameof(validation));
             NonFinite.EnsureFinite(validation, nameof(validation), "validate the model");
         }
+        EnsureBatchesFit(model, train.Count);
         if (model.Parameters.Length != model.Gradients.Length)
         {
             throw new ArgumentException(
@@ -166,13 +168,42 @@ public sealed class Trainer
         }
     }
 
+    /// <summary>
+    /// Checks, before any training work, that every batch of an epoch has the samples a training step of the model needs
+    /// (a batch-normalization network refuses a batch of one sample), instead of failing on the last batch of an epoch.
+    /// </summary>
+    private void EnsureBatchesFit(INetwork model, int count)
+    {
+        int minimum = model.MinimumTrainingBatchSize;
+        if (minimum <= 1)
+        {
+            return;
+        }
+        string why = $"{model.GetType().Name} needs at least {minimum} samples per training batch (its batch normalization estimates a variance from each batch)";
+        int batchSize = Math.Min(Options.BatchSize, count);
+        if (batchSize < minimum)
+        {
+            throw new ArgumentException(count < Options.BatchSize
+                ? $"{why}, but the training set holds only {count}. Train on more samples."
+                : $"{why}, but BatchSize is {Options.BatchSize}. Set TrainerOptions.BatchSize to {minimum} or more.", "train");
+        }
+        int remainder = count % batchSize;
+        if (!Options.DropLast && remainder != 0 && remainder < minimum)
+        {
+            throw new ArgumentException(
+                $"{why}, but {count} training samples in batches of {batchSize} leave a last batch of {remainder}. Set TrainerOptions.DropLast = true " +
+                $"to skip each epoch's incomplete last batch (with shuffling, a different {remainder} each epoch), or choose a batch size that divides " +
+                $"{count} or leaves at least {minimum}.", "train");
+        }
+    }
+
     private TrainingHistory Run(
         INetwork model, IOptimizer optimizer, Dataset train, Dataset? validation, TrainerState start,
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         int count = train.Count;
         int batchSize = Math.Min(Options.BatchSize, count);
-        int batchCount = (count + batchSize - 1) / batchSize;
+        int batchCount = Options.StepsPerEpoch(count);
         int[] order = new int[count];
         float[] inputs = new float[batchSize * train.InputSize];
         float[] targets = new float[batchSize * train.TargetSize];

@@ -21,7 +21,7 @@ public sealed record TrainerOptions
 
     /// <summary>
     /// The number of samples per training step; at least 1. The last batch of an epoch holds the remainder and may be
-    /// smaller. It must not exceed the batch capacity of the model.
+    /// smaller (unless <see cref="DropLast"/>). It must not exceed the batch capacity of the model.
     /// </summary>
     public required int BatchSize
     {
@@ -41,6 +41,16 @@ public sealed record TrainerOptions
 
     /// <summary>Whether each epoch visits the samples in a new seeded random order (the default) or in dataset order.</summary>
     public bool Shuffle { get; init; } = true;
+
+    /// <summary>
+    /// Whether each epoch skips its last batch when the training set does not divide into whole batches (PyTorch's
+    /// <c>drop_last</c>): every step then sees <see cref="BatchSize"/> samples, and the samples left over, a different
+    /// few each epoch when <see cref="Shuffle"/> is on, wait for a later epoch. Off by default. A model with batch
+    /// normalization after a dense layer needs it when the remainder is a single sample
+    /// (<see cref="INetwork.MinimumTrainingBatchSize"/>); the trainer says so before training. A training set smaller than
+    /// one batch is still trained as one batch of all its samples.
+    /// </summary>
+    public bool DropLast { get; init; }
 
     /// <summary>
     /// If set, the trainer sets <see cref="IOptimizer.LearningRate"/> to <c>schedule.GetLearningRate(step)</c> before every
@@ -110,13 +120,14 @@ public sealed record TrainerOptions
 
     /// <summary>
     /// The number of updates per epoch for a training set of <paramref name="sampleCount"/> samples,
-    /// <c>ceil(sampleCount / BatchSize)</c>: what a <see cref="PerEpochSchedule"/> needs.
+    /// <c>ceil(sampleCount / BatchSize)</c>, or <c>floor(sampleCount / BatchSize)</c> with <see cref="DropLast"/> (at
+    /// least 1): what a <see cref="PerEpochSchedule"/> needs.
     /// </summary>
     /// <param name="sampleCount">The number of training samples; at least 1.</param>
     public int StepsPerEpoch(int sampleCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleCount);
         int batchSize = Math.Min(BatchSize, sampleCount);
-        return (sampleCount + batchSize - 1) / batchSize;
+        return DropLast ? sampleCount / batchSize : (int)(((long)sampleCount + batchSize - 1) / batchSize);
     }
 }

@@ -5,9 +5,9 @@ namespace NetGen.Runtime.Tests.Training;
 /// <summary>
 /// A one-input network that records what the trainer feeds it: the inputs are sample ids, each TrainStep logs the ids
 /// and the batch size, and returns the batch mean of the ids as its loss (NaN or infinity at a chosen call, to test
-/// divergence). It also records the bytes the thread has allocated at each call. It never allocates itself.
+/// divergence). It refuses batches below a chosen minimum, as batch normalization does. It also records the bytes the thread has allocated at each call. It never allocates itself.
 /// </summary>
-internal sealed class RecordingNetwork(int capacity, int failAtCall = -1, float failureLoss = float.NaN) : INetwork
+internal sealed class RecordingNetwork(int capacity, int failAtCall = -1, float failureLoss = float.NaN, int minimumBatch = 1) : INetwork
 {
     private readonly int[] _batchSizes = new int[capacity];
     private readonly long[] _allocatedBytes = new long[capacity];
@@ -26,6 +26,7 @@ internal sealed class RecordingNetwork(int capacity, int failAtCall = -1, float 
     public string Fingerprint => "recording";
     public float[] Parameters { get; } = new float[3];
     public float[] Gradients { get; } = [1f, 2f, 3f];
+    public int MinimumTrainingBatchSize => minimumBatch;
 
     public static Dataset Samples(int count)
     {
@@ -47,6 +48,10 @@ internal sealed class RecordingNetwork(int capacity, int failAtCall = -1, float 
 
     public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize)
     {
+        if (batchSize < minimumBatch)
+        {
+            throw new ArgumentException($"A training batch needs at least {minimumBatch} samples.", nameof(batchSize));
+        }
         _allocatedBytes[Calls] = GC.GetAllocatedBytesForCurrentThread();
         _batchSizes[Calls] = batchSize;
         Calls++;
