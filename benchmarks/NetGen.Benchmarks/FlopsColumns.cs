@@ -48,7 +48,7 @@ public sealed class FlopsAttribute : Attribute
     /// <summary>The call runs one copy per job thread (the peak kernels), so its FLOPs scale with the thread count.</summary>
     public bool PerThread { get; init; }
 
-    private static double Count(Type model, Workload workload)
+    internal static double Count(Type model, Workload workload)
     {
         double forward = Convert.ToDouble(model.GetField("ForwardFlopsPerSample")!.GetRawConstantValue(), CultureInfo.InvariantCulture);
         if (workload == Workload.Inference)

@@ -22,7 +22,10 @@ public class PeakFlops
     /// <summary>Independent FMA chains.</summary>
     public const int Accumulators = 12;
 
-    /// <summary>FLOPs per thread and call with Vector256 (8 lanes; an FMA is 2 FLOPs).</summary>
+    /// <summary>FLOPs per thread and call with Vector128 (4 lanes; an FMA is 2 FLOPs).</summary>
+    public const double Vector128Flops = 2.0 * Iterations * Accumulators * 4;
+
+    /// <summary>FLOPs per thread and call with Vector256 (8 lanes).</summary>
     public const double Vector256Flops = 2.0 * Iterations * Accumulators * 8;
 
     /// <summary>FLOPs per thread and call with Vector512 (16 lanes).</summary>
@@ -33,6 +36,9 @@ public class PeakFlops
     private Func<int, float>? _kernel;
     private volatile bool _stopping;
     private float _sink;
+
+    [GlobalSetup(Target = nameof(Vector128Fma))]
+    public void SetupVector128() => StartWorkers(Fma128);
 
     [GlobalSetup(Target = nameof(Vector256Fma))]
     public void SetupVector256()
@@ -53,6 +59,10 @@ public class PeakFlops
         }
         StartWorkers(Fma512);
     }
+
+    [Benchmark]
+    [Flops(Vector128Flops, PerThread = true)]
+    public float Vector128Fma() => RunOnAllThreads(Fma128);
 
     [Benchmark]
     [Flops(Vector256Flops, PerThread = true)]
@@ -120,9 +130,37 @@ public class PeakFlops
         return result + _sink;
     }
 
+    // The Vector128 body's multiply-add: one FMA where the machine has it, a multiply and an add where not (counted as
+    // the same 2 FLOPs, so that without FMA the peak is that of the instructions the kernels run).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static float Fma128(int iterations)
+    {
+        Vector128<float> a = Vector128.Create(0.5f), b = Vector128.Create(0.5f);
+        Vector128<float> c0 = Vector128.Create(0.01f), c1 = Vector128.Create(0.02f), c2 = Vector128.Create(0.03f);
+        Vector128<float> c3 = Vector128.Create(0.04f), c4 = Vector128.Create(0.05f), c5 = Vector128.Create(0.06f);
+        Vector128<float> c6 = Vector128.Create(0.07f), c7 = Vector128.Create(0.08f), c8 = Vector128.Create(0.09f);
+        Vector128<float> c9 = Vector128.Create(0.10f), c10 = Vector128.Create(0.11f), c11 = Vector128.Create(0.12f);
+        for (int i = 0; i < iterations; i++)
+        {
+            c0 = Vector128.MultiplyAddEstimate(c0, a, b);
+            c1 = Vector128.MultiplyAddEstimate(c1, a, b);
+            c2 = Vector128.MultiplyAddEstimate(c2, a, b);
+            c3 = Vector128.MultiplyAddEstimate(c3, a, b);
+            c4 = Vector128.MultiplyAddEstimate(c4, a, b);
+            c5 = Vector128.MultiplyAddEstimate(c5, a, b);
+            c6 = Vector128.MultiplyAddEstimate(c6, a, b);
+            c7 = Vector128.MultiplyAddEstimate(c7, a, b);
+            c8 = Vector128.MultiplyAddEstimate(c8, a, b);
+            c9 = Vector128.MultiplyAddEstimate(c9, a, b);
+            c10 = Vector128.MultiplyAddEstimate(c10, a, b);
+            c11 = Vector128.MultiplyAddEstimate(c11, a, b);
+        }
+        return Vector128.Sum(((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)) + ((c8 + c9) + (c10 + c11)));
+    }
+
     // c = c * a + b converges to b / (1 - a) = 1 for a = b = 0.5: the values stay normal, never denormal or infinite.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float Fma256(int iterations)
+    internal static float Fma256(int iterations)
     {
         Vector256<float> a = Vector256.Create(0.5f), b = Vector256.Create(0.5f);
         Vector256<float> c0 = Vector256.Create(0.01f), c1 = Vector256.Create(0.02f), c2 = Vector256.Create(0.03f);
@@ -148,7 +186,7 @@ public class PeakFlops
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float Fma512(int iterations)
+    internal static float Fma512(int iterations)
     {
         Vector512<float> a = Vector512.Create(0.5f), b = Vector512.Create(0.5f);
         Vector512<float> c0 = Vector512.Create(0.01f), c1 = Vector512.Create(0.02f), c2 = Vector512.Create(0.03f);

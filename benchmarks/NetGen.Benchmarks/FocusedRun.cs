@@ -1,0 +1,124 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NetGen.Benchmarks;
+
+/// <summary>
+/// One NetGen workload alone, on the calling thread, for profiling (<c>perf stat</c>) and for per-width efficiency on a
+/// shared machine: the workload's FLOPs over the thread's own CPU time (CLOCK_THREAD_CPUTIME_ID: time the thread was not
+/// running, while other processes had the core, does not count), against the FMA peak of the vector width the kernels
+/// run, measured the same way in the same process. Select the width with the runtime's switches:
+/// <code>
+/// dotnet run -c Release --project benchmarks/NetGen.Benchmarks -- --focus mlp-inference [--batch 256] [--seconds 5]
+/// DOTNET_EnableAVX512=0 dotnet run ... (Vector256 body)   DOTNET_PreferredVectorBitWidth=128 dotnet run ... (Vector128)
+/// </code>
+/// Workloads: mlp-inference, mlp-training, lenet-inference, lenet-training (training: TrainStep and an SGD step).
+/// </summary>
+public static class FocusedRun
+{
+    public static int Run(string[] args)
+    {
+        string workload = args.Length > 1 ? args[1] : throw new ArgumentException("--focus needs a workload: mlp-inference, mlp-training, lenet-inference or lenet-training");
+        int batch = 256;
+        double seconds = 5;
+        for (int i = 2; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--batch": batch = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--seconds": seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+        (Action call, double flops) = workload switch
+        {
+            "mlp-inference" => Inference<MnistMlp>(batch),
+            "mlp-training" => Training<MnistMlp>(batch),
+            "lenet-inference" => Inference<LeNet5>(batch),
+            "lenet-training" => Training<LeNet5>(batch),
+            _ => throw new ArgumentException($"unknown workload {workload}"),
+        };
+
+        int width = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
+        (Func<int, float> peakKernel, double peakFlopsPerCall) = width switch
+        {
+            512 => ((Func<int, float>)PeakFlops.Fma512, PeakFlops.Vector512Flops),
+            256 => (PeakFlops.Fma256, PeakFlops.Vector256Flops),
+            _ => (PeakFlops.Fma128, PeakFlops.Vector128Flops),
+        };
+        double peak = Measure(() => peakKernel(PeakFlops.Iterations), peakFlopsPerCall, Math.Min(seconds, 2), out _);
+        double achieved = Measure(call, flops, seconds, out long calls);
+        double peakAfter = Measure(() => peakKernel(PeakFlops.Iterations), peakFlopsPerCall, Math.Min(seconds, 2), out _);
+        peak = Math.Max(peak, peakAfter); // a ceiling: interference can only lower it
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{workload}, batch {batch}, Vector{width} body: {calls} calls, {flops / 1e6:F2} MFLOP each, {1e6 * flops / achieved:F0} us per call (thread CPU time), "
+            + $"{achieved / 1e9:F1} GFLOP/s against a Vector{width} FMA peak of {peak / 1e9:F1} GFLOP/s: {100 * achieved / peak:F1}% of peak"));
+        return 0;
+    }
+
+    private static (Action, double) Inference<TModel>(int batch)
+        where TModel : INetwork, new()
+    {
+        TModel model = BenchmarkData.Model<TModel>();
+        model.Threads = 1;
+        float[] inputs = BenchmarkData.Inputs(model, batch), outputs = new float[batch * model.OutputSize];
+        return (() => model.Forward(inputs, outputs, batch), batch * FlopsAttribute.Count(typeof(TModel), FlopsAttribute.Workload.Inference));
+    }
+
+    private static (Action, double) Training<TModel>(int batch)
+        where TModel : INetwork, new()
+    {
+        TModel model = BenchmarkData.Model<TModel>();
+        model.Threads = 1;
+        float[] inputs = BenchmarkData.Inputs(model, batch), labels = BenchmarkData.Labels(model, batch);
+        var optimizer = new Sgd(0.01f);
+        return (() =>
+        {
+            model.TrainStep(inputs, labels, batch);
+            optimizer.Step(model.Parameters, model.Gradients);
+        }, batch * FlopsAttribute.Count(typeof(TModel), FlopsAttribute.Workload.TrainingStep));
+    }
+
+    /// <summary>FLOP/s over thread CPU time: calls repeated for about <paramref name="seconds"/> after a warm-up second.</summary>
+    private static double Measure(Action call, double flopsPerCall, double seconds, out long calls)
+    {
+        var warmUp = Stopwatch.StartNew();
+        while (warmUp.Elapsed.TotalSeconds < 1)
+        {
+            call(); // tiered compilation reaches the optimized code
+        }
+        calls = 0;
+        double start = ThreadCpuSeconds();
+        double end = start;
+        while (end - start < seconds)
+        {
+            call();
+            calls++;
+            end = ThreadCpuSeconds();
+        }
+        return calls * flopsPerCall / (end - start);
+    }
+
+    private static double ThreadCpuSeconds()
+    {
+        const int ClockThreadCpuTime = 3; // CLOCK_THREAD_CPUTIME_ID on Linux
+        if (ClockGetTime(ClockThreadCpuTime, out TimeSpec time) != 0)
+        {
+            throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed: --focus needs Linux");
+        }
+        return time.Seconds + time.Nanoseconds * 1e-9;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+}
