@@ -13,8 +13,11 @@ internal static class DirectConvEmitter
 {
     private const int TileVectors = 2; // output vectors per tile: each broadcast weight serves both
 
-    /// <summary>Filters per tile: 12 accumulators with AVX-512's 32 registers, 8 with AVX2's or SSE's 16 (and NEON's 32).</summary>
-    private static int MaxTileFilters(VectorWidth v) => v.Lanes > VectorWidth.V256.Lanes ? 6 : 4;
+    /// <summary>
+    /// Filters per tile: 6 x 2 vectors, 12 accumulators, with 2 input vectors and 1 broadcast weight in 16 registers (AVX2,
+    /// SSE; NEON and AVX-512 have 32).
+    /// </summary>
+    private const int MaxTileFilters = 6;
 
     public static void EmitKernels(SourceWriter w, LayerPlan layer, ConvGeometry g)
     {
@@ -83,7 +86,7 @@ internal static class DirectConvEmitter
         {
             GemmEmitter.EmitWidths(w, v =>
             {
-                int blocks = (f + MaxTileFilters(v) - 1) / MaxTileFilters(v);
+                int blocks = (f + MaxTileFilters - 1) / MaxTileFilters;
                 int tileFilters = (f + blocks - 1) / blocks, lastFilters = f - (blocks - 1) * tileFilters;
                 int groupWidth = TileVectors * v.Lanes, regularEnd = g.OutWidth / groupWidth * groupWidth;
                 var tail = new List<int>();

@@ -56,6 +56,20 @@ internal static class GemmEmitter
 {
     private const int TileRows = 4; // rows of a per register tile
     private const int WideTileRows = 8; // the same with AVX-512's 32 vector registers (16 accumulators)
+    private const int NarrowTileRows = 6; // with 16 registers: 6 x 2 accumulators, 2 b vectors and 1 broadcast (BLIS's 6x16 for AVX2)
+
+    /// <summary>Whether a product's k loop runs as two interleaved partial sums: narrow outputs, whose tiles hold few accumulators.</summary>
+    private static bool SplitsK(int k, int n) => n < 32 && k >= 4;
+
+    /// <summary>
+    /// The tallest register tile of a product's forward body: 8 rows with AVX-512's 32 registers; 6 with the 16 of AVX2 and
+    /// SSE (NEON's 32 get the same body), unless the k loop splits, which doubles the accumulators of a tile.
+    /// </summary>
+    private static int LargestTile(VectorWidth v, int k, int n) =>
+        v.Lanes > VectorWidth.V256.Lanes ? WideTileRows : SplitsK(k, n) ? TileRows : NarrowTileRows;
+
+    /// <summary>Rows of y per tile of the TN product: 6 x 2 vectors in the 16-register bodies (4 x 2 with AVX-512).</summary>
+    private static int TransposedTile(VectorWidth v) => v.Lanes > VectorWidth.V256.Lanes ? TileRows : NarrowTileRows;
 
     /// <summary>
     /// Writes the method's body once per vector width, behind the JIT-constant hardware checks, widest first. Vector128 is
@@ -93,14 +107,14 @@ internal static class GemmEmitter
     {
         System.Diagnostics.Debug.Assert(!accumulate || (bias == BiasMode.None && activation == ActivationKind.Identity));
         w.WriteLine("// " + comment);
-        w.WriteLine(Invariant($"// Register tiles of up to {WideTileRows} rows x 2 vectors (AVX-512 has 32 registers) or {TileRows} rows x 2 vectors (8 accumulators), then"));
+        w.WriteLine(Invariant($"// Register tiles of up to {WideTileRows} rows x 2 vectors (AVX-512 has 32 registers) or {(SplitsK(k, n) ? TileRows : NarrowTileRows)} rows x 2 vectors (16 registers), then"));
         w.WriteLine("// 1 row x 8 vectors: each b vector loaded once serves every row of its tile. A tile only groups outputs; each");
         w.WriteLine("// output's sum runs over k in the same order whatever its tile, so results do not depend on the tile shape.");
         using (w.Block(Invariant($"private static void {method}(ref float a, ref float b, ref float bias, ref float y, int rows)")))
         {
             EmitWidths(w, v =>
             {
-                int largest = v.Lanes > VectorWidth.V256.Lanes ? WideTileRows : TileRows;
+                int largest = LargestTile(v, k, n);
                 if (fixedRows > 0 && fixedRows <= largest)
                 {
                     using (w.OpenBlock())
@@ -217,7 +231,7 @@ internal static class GemmEmitter
         // A narrow output (10 classes) leaves a tile with few accumulators, waiting on the FMA latency: split the k loop
         // over two independent partial sums, added at the end. The split depends on the layer only, never on the tile,
         // so a sample's outputs are bit-identical whatever its position in the batch.
-        int split = n < 32 && k >= 4 ? 2 : 1;
+        int split = SplitsK(k, n) ? 2 : 1;
         for (int u = 1; u < split; u++)
         {
             for (int i = 0; i < rows; i++)
@@ -295,17 +309,18 @@ internal static class GemmEmitter
     public static void EmitTN(SourceWriter w, string method, int k, int n, string comment)
     {
         w.WriteLine("// " + comment);
-        w.WriteLine(Invariant($"// Register tiles of {TileRows} rows of y x 2 vectors (8 accumulators), accumulated over the rows of a and b."));
+        w.WriteLine(Invariant($"// Register tiles of {TileRows} (AVX-512) or {NarrowTileRows} (16 registers) rows of y x 2 vectors, accumulated over the rows of a and b."));
         using (w.Block(Invariant($"private static void {method}(ref float a, ref float b, ref float y, int rows)")))
         {
             EmitWidths(w, v =>
             {
                 w.WriteLine("int i = 0;");
-                if (k >= TileRows)
+                int tile = TransposedTile(v);
+                if (k >= tile)
                 {
-                    using (w.Block(Invariant($"for (; i + {TileRows} <= {k}; i += {TileRows})")))
+                    using (w.Block(Invariant($"for (; i + {tile} <= {k}; i += {tile})")))
                     {
-                        EmitTNRows(w, v, TileRows, k, n);
+                        EmitTNRows(w, v, tile, k, n);
                     }
                 }
                 using (w.Block(Invariant($"for (; i < {k}; i++)")))
@@ -514,8 +529,8 @@ internal static class GemmEmitter
 
     /// <summary>
     /// Emits the vector column loop: tiles of <paramref name="rows"/> x V vectors, V chosen so that a tile holds 8
-    /// independent accumulators (enough to cover the FMA latency of 4 cycles at 2 per cycle; 12-16 for the taller tiles
-    /// of AVX-512, which has the registers for them), then one narrower tile for
+    /// independent accumulators (enough to cover the FMA latency of 4 cycles at 2 per cycle), up to 12 for taller tiles in
+    /// 16 registers and 16 with AVX-512's 32, then one narrower tile for
     /// the vectors left over, then, in the 512-bit body, one 256-bit vector if 8 floats remain, then one overlapping
     /// vector for the rest (256-bit, 128-bit in the Vector128 body). Only outputs narrower than that vector are left to
     /// scalar code. Returns where the
@@ -525,7 +540,8 @@ internal static class GemmEmitter
     /// </summary>
     private static int ForEachColumnTile(SourceWriter w, int n, int rows, VectorWidth v, System.Action<VectorWidth, int, int> emitTile)
     {
-        int vectorsPerTile = System.Math.Max(1, (rows > TileRows ? 16 : 8) / rows);
+        int accumulators = rows <= TileRows ? 8 : v.Lanes > VectorWidth.V256.Lanes ? 16 : 12; // 12 of 16 registers: 2 b vectors, 1 broadcast
+        int vectorsPerTile = System.Math.Max(1, accumulators / rows);
         int wide = vectorsPerTile * v.Lanes;
         int wideEnd = n / wide * wide;
         if (wideEnd > 0)
