@@ -220,6 +220,10 @@ internal static class NetworkEmitter
         "InitializeParameters", "CreateBuffers", "ResetBuffers", "CreateParameters", "Initialize",
     };
 
+    // Members of classifiers only (PublicApiEmitter.EmitProbabilities): PredictClassName of class-label networks, the
+    // others of softmax and binary cross-entropy networks.
+    private static readonly string[] ClassifierMembers = { "PredictProbabilities", "ClassNames", "_classNames", "PredictClassName" };
+
     private static readonly System.Text.RegularExpressions.Regex LayerMemberName = new(
         "^(Dense|Maxout|Conv|MaxPool|AvgPool|GlobalAvgPool|Dropout|BatchNorm|ResidualEnd)[0-9]+(OutputOffset|Weights|WeightsGradient|Bias|BiasGradient)$",
         System.Text.RegularExpressions.RegexOptions.CultureInvariant);
@@ -229,7 +233,8 @@ internal static class NetworkEmitter
     /// members, so that editing any other member leaves the parse, and everything after it, unchanged.
     /// </summary>
     public static bool IsGeneratedMemberName(string name) =>
-        System.Array.IndexOf(FixedFields, name) >= 0 || System.Array.IndexOf(FixedMethods, name) >= 0 || LayerMemberName.IsMatch(name);
+        System.Array.IndexOf(FixedFields, name) >= 0 || System.Array.IndexOf(FixedMethods, name) >= 0
+        || System.Array.IndexOf(ClassifierMembers, name) >= 0 || LayerMemberName.IsMatch(name);
 
     public static IEnumerable<(string Name, bool IsMethod)> MemberNames(NetworkPlan plan)
     {
@@ -240,6 +245,16 @@ internal static class NetworkEmitter
         foreach (string method in FixedMethods)
         {
             yield return (method, true);
+        }
+        if (plan.Loss is LossKindMirror.SoftmaxCrossEntropy or LossKindMirror.BinaryCrossEntropy)
+        {
+            yield return ("PredictProbabilities", true);
+            yield return ("ClassNames", false);
+            yield return ("_classNames", false);
+            if (Planner.IsClassLabelLoss(plan.Loss, plan.OutputSize))
+            {
+                yield return ("PredictClassName", true);
+            }
         }
         foreach (LayerPlan layer in plan.Layers.Where(l => l.HasCode))
         {

@@ -87,6 +87,11 @@ internal static class PublicApiEmitter
             w.WriteLine();
         }
 
+        if (plan.Loss is LossKindMirror.SoftmaxCrossEntropy or LossKindMirror.BinaryCrossEntropy)
+        {
+            EmitProbabilities(w, plan, k);
+        }
+
         w.WriteLine("/// <summary>");
         w.WriteLine("/// Runs inference on one sample and copies every layer's output into <paramref name=\"activations\"/>");
         w.WriteLine("/// (<see cref=\"ActivationCount\"/> floats; layer L's output is at <c>LOutputOffset</c>, e.g. for class activation maps). Thread-safe.");
@@ -372,5 +377,70 @@ internal static class PublicApiEmitter
             w.WriteLine("global::NetGen.GradientSum.AddRange(Gradients, _partGradients, task.Parts - 1, start, end);");
         }
         w.WriteLine();
+    }
+    /// <summary>
+    /// PredictProbabilities (softmax of the logits, or the sigmoid outputs of binary cross-entropy), ClassNames, and for
+    /// class-label networks PredictClassName: what a program that classifies needs beyond the index of the largest output.
+    /// </summary>
+    private static void EmitProbabilities(SourceWriter w, NetworkPlan plan, string k)
+    {
+        bool softmax = plan.Loss == LossKindMirror.SoftmaxCrossEntropy;
+        w.WriteLine("/// <summary>");
+        w.WriteLine(softmax
+            ? "/// The probability of each class for one sample: the softmax of the outputs (which are logits, the softmax being part"
+            : "/// The probability of each label for one sample: the sigmoid outputs themselves (binary cross-entropy makes each");
+        w.WriteLine(softmax
+            ? "/// of the loss). Thread-safe and allocation-free. Throws rather than answer when an output is NaN or infinite."
+            : "/// output the probability of its label). Thread-safe and allocation-free. Throws rather than answer when an output is NaN.");
+        w.WriteLine("/// </summary>");
+        w.WriteLine("/// <param name=\"input\">The sample, <see cref=\"InputSize\"/> floats.</param>");
+        w.WriteLine("/// <param name=\"probabilities\">Receives <see cref=\"OutputSize\"/> probabilities" + (softmax ? ", which sum to 1" : "") + ".</param>");
+        using (w.Block($"public void PredictProbabilities({ReadOnlySpan}<float> input, {Span}<float> probabilities)"))
+        {
+            w.WriteLine($"if (probabilities.Length != OutputSize) throw new {ArgumentException}($\"probabilities holds {{probabilities.Length}} floats; the network has {{OutputSize}} outputs.\", \"probabilities\");");
+            w.WriteLine("CheckBatch(input, 1);");
+            w.WriteLine($"{ReadOnlySpan}<float> output = {k}.Infer(Parameters, Buffers, input);");
+            using (w.Block("for (int j = 0; j < OutputSize; j++)"))
+            {
+                w.WriteLine($"if (!float.IsFinite(output[j])) {k}.ThrowNonFiniteOutput(input, j, output[j]);");
+            }
+            w.WriteLine(softmax
+                ? "global::NetGen.ClassProbabilities.Softmax(output, probabilities);"
+                : "output.CopyTo(probabilities);");
+        }
+        w.WriteLine();
+
+        bool classLabels = Planner.IsClassLabelLoss(plan.Loss, plan.OutputSize);
+        int nameCount = plan.OutputSize == 1 ? 2 : plan.OutputSize;
+        w.WriteLine("/// <summary>");
+        w.WriteLine(Invariant($"/// The name of each class, by index ({nameCount} names{(plan.OutputSize == 1 ? ": negative, positive" : "")}), when known: set by a checkpoint that carries"));
+        w.WriteLine("/// them (<see cref=\"global::NetGen.Checkpoint.Restore\"/>) or by hand; <see langword=\"null\"/> otherwise. Not synchronized: set it before predicting.");
+        w.WriteLine("/// </summary>");
+        w.WriteLine("/// <exception cref=\"global::System.ArgumentException\">The list does not hold one distinct, non-empty name per class.</exception>");
+        using (w.Block("public global::System.Collections.Generic.IReadOnlyList<string>? ClassNames"))
+        {
+            w.WriteLine("get => _classNames;");
+            using (w.Block("set"))
+            {
+                w.WriteLine(Invariant($"if (value is not null && (value.Count != {nameCount} || global::System.Linq.Enumerable.Count(global::System.Linq.Enumerable.Distinct(value, global::System.StringComparer.Ordinal)) != value.Count || global::System.Linq.Enumerable.Any(value, string.IsNullOrEmpty)))"));
+                w.WriteLine(Invariant($"    throw new {ArgumentException}($\"{{value.Count}} class names were given; the network needs {nameCount}, distinct and non-empty.\", \"value\");"));
+                w.WriteLine("_classNames = value is null ? null : global::System.Linq.Enumerable.ToArray(value);");
+            }
+        }
+        w.WriteLine("private global::System.Collections.Generic.IReadOnlyList<string>? _classNames;");
+        w.WriteLine();
+
+        if (classLabels)
+        {
+            w.WriteLine("/// <summary>The name of the most likely class of one sample (<see cref=\"Predict\"/>), from <see cref=\"ClassNames\"/>. Thread-safe.</summary>");
+            w.WriteLine("/// <exception cref=\"global::System.InvalidOperationException\"><see cref=\"ClassNames\"/> is not set.</exception>");
+            using (w.Block($"public string PredictClassName({ReadOnlySpan}<float> input)"))
+            {
+                w.WriteLine("global::System.Collections.Generic.IReadOnlyList<string> names = _classNames ?? throw new global::System.InvalidOperationException(");
+                w.WriteLine("    \"The network has no class names: load a checkpoint saved with class names (Checkpoint.Capture(model, classNames: ...)), or set ClassNames.\");");
+                w.WriteLine("return names[Predict(input)];");
+            }
+            w.WriteLine();
+        }
     }
 }
