@@ -68,11 +68,12 @@ static int Run(string[] args, long mainStart)
 
     var model = new MnistMlp();
     Checkpoint.Load(checkpointPath, model);
-    var logits = new float[MnistMlp.OutputSize];
+    var probabilities = new float[MnistMlp.OutputSize];
     DigitReport.Run(images, pixels =>
     {
-        model.Forward(pixels, logits);
-        return Softmax.ArgMax(logits);
+        int digit = model.Predict(pixels);
+        model.PredictProbabilities(pixels, probabilities);
+        return (digit, probabilities[digit]);
     }, mainStart);
     return 0;
 }

@@ -2,7 +2,7 @@ using System;
 
 namespace NetGen.Samples.Embedded;
 
-/// <summary>The predicted class of a logit vector and its softmax probability.</summary>
+/// <summary>The predicted class of a logit vector and its softmax probability (ONNX Runtime returns the logits; NetGen's generated class has PredictProbabilities).</summary>
 public static class Softmax
 {
     /// <summary>The index of the largest logit and its probability.</summary>

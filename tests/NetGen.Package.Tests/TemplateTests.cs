@@ -54,7 +54,13 @@ public sealed class TemplateTests(PackedFeed feed, ITestOutputHelper log)
         Assert.InRange(double.Parse(accuracy.Groups[1].Value, CultureInfo.InvariantCulture), 0.9, 1.0);
         // The prediction comes from the saved file, loaded into a fresh network: the model is one file.
         Assert.True(File.Exists(Path.Combine(app, "iris.ngck")), run.ToString());
-        Assert.Contains("prediction for 6.3, 2.9, 5.6, 1.8 cm: virginica", run.Output, StringComparison.Ordinal);
+        Match prediction = Regex.Match(run.Output, @"prediction for 6\.3, 2\.9, 5\.6, 1\.8 cm: virginica \(p = (\S+)\)");
+        Assert.True(prediction.Success, run.ToString());
+        Assert.InRange(double.Parse(prediction.Groups[1].Value, CultureInfo.InvariantCulture), 0.5, 1.0);
+        // One probability per species, named, summing to 1 (each printed to 3 decimals).
+        MatchCollection lines = Regex.Matches(run.Output, @"^  (setosa|versicolor|virginica) +(\S+)$", RegexOptions.Multiline);
+        Assert.Equal(3, lines.Count);
+        Assert.InRange(lines.Sum(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)), 0.998, 1.002);
     }
 
     [Fact]

@@ -30,10 +30,15 @@ Console.WriteLine($"model: {modelPath}");
 
 // Predicting, as another program would: a fresh network and the model file, nothing else.
 var classifier = new IrisNetwork();
-Checkpoint saved = Checkpoint.Load(modelPath, classifier);
+Checkpoint saved = Checkpoint.Load(modelPath, classifier);   // the weights, and classifier.ClassNames
 float[] flower = [6.3f, 2.9f, 5.6f, 1.8f];
 float[] input = (float[])flower.Clone();
-saved.Standardizer!.Transform(input);
-int predicted = classifier.Predict(input);
+saved.Standardizer!.Transform(input);                         // the preprocessing of the training run
+float[] probabilities = new float[IrisNetwork.OutputSize];
+classifier.PredictProbabilities(input, probabilities);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"prediction for {string.Join(", ", flower)} cm: {saved.ClassNames![predicted]}"));
+    $"prediction for {string.Join(", ", flower)} cm: {classifier.PredictClassName(input)} (p = {probabilities[classifier.Predict(input)]:F3})"));
+for (int i = 0; i < probabilities.Length; i++)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {classifier.ClassNames![i],-12} {probabilities[i]:F3}"));
+}
