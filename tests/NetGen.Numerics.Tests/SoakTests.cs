@@ -91,7 +91,8 @@ public sealed class SoakTests(ITestOutputHelper output)
             {
                 failures.Enqueue($"training thread, step {steps}: {e}");
             }
-        }) { Name = "soak training", IsBackground = true };
+        })
+        { Name = "soak training", IsBackground = true };
 
         Thread[] forwards = Enumerable.Range(0, ForwardThreads).Select(id => new Thread(() =>
         {
@@ -125,7 +126,8 @@ public sealed class SoakTests(ITestOutputHelper output)
             {
                 failures.Enqueue($"forward thread {id}: {e}");
             }
-        }) { Name = $"soak forward {id}", IsBackground = true }).ToArray();
+        })
+        { Name = $"soak forward {id}", IsBackground = true }).ToArray();
 
         foreach (Thread thread in forwards.Append(trainer))
         {

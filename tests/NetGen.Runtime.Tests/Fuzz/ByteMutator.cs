@@ -29,78 +29,78 @@ internal static class ByteMutator
             switch (kind)
             {
                 case 0 when length > 0:
-                {
-                    int at = random.Next(length), bit = random.Next(8);
-                    bytes[at] ^= (byte)(1 << bit);
-                    log.Append($"flip bit {bit} of byte {at}; ");
-                    break;
-                }
-                case 1 when length > 0:
-                {
-                    int at = random.Next(length);
-                    byte value = (byte)random.Next(256);
-                    bytes[at] = value;
-                    log.Append($"byte {at} = 0x{value:X2}; ");
-                    break;
-                }
-                case 2:
-                {
-                    int keep = random.Next(length + 1);
-                    bytes.RemoveRange(keep, length - keep);
-                    log.Append($"truncate to {keep}; ");
-                    break;
-                }
-                case 3:
-                {
-                    int at = random.Next(length + 1);
-                    byte[] inserted = new byte[1 + random.Next(16)];
-                    random.NextBytes(inserted);
-                    bytes.InsertRange(at, inserted);
-                    log.Append($"insert {Convert.ToHexString(inserted)} at {at}; ");
-                    break;
-                }
-                case 4 when length > 0:
-                {
-                    int at = random.Next(length), count = 1 + random.Next(Math.Min(64, length - at));
-                    bytes.RemoveRange(at, count);
-                    log.Append($"delete {count} at {at}; ");
-                    break;
-                }
-                case 5 when length > 0:
-                {
-                    int from = random.Next(length), count = 1 + random.Next(Math.Min(64, length - from)), to = random.Next(length + 1);
-                    bytes.InsertRange(to, bytes.GetRange(from, count));
-                    log.Append($"copy {count} from {from} to {to}; ");
-                    break;
-                }
-                case 6 or 7:
-                {
-                    Field field = fields[random.Next(fields.Count)];
-                    if (field.Offset + field.Width > bytes.Count)
                     {
+                        int at = random.Next(length), bit = random.Next(8);
+                        bytes[at] ^= (byte)(1 << bit);
+                        log.Append($"flip bit {bit} of byte {at}; ");
                         break;
                     }
-                    Span<byte> slot = stackalloc byte[field.Width];
-                    for (int i = 0; i < field.Width; i++)
+                case 1 when length > 0:
                     {
-                        slot[i] = bytes[field.Offset + i];
+                        int at = random.Next(length);
+                        byte value = (byte)random.Next(256);
+                        bytes[at] = value;
+                        log.Append($"byte {at} = 0x{value:X2}; ");
+                        break;
                     }
-                    ulong current = Read(slot, field);
-                    ulong value = random.Next(4) switch
+                case 2:
                     {
-                        0 => current + 1,
-                        1 => current - 1,
-                        2 => (ulong)random.NextInt64(),
-                        _ => Interesting[random.Next(Interesting.Length)],
-                    };
-                    Write(slot, field, value);
-                    for (int i = 0; i < field.Width; i++)
-                    {
-                        bytes[field.Offset + i] = slot[i];
+                        int keep = random.Next(length + 1);
+                        bytes.RemoveRange(keep, length - keep);
+                        log.Append($"truncate to {keep}; ");
+                        break;
                     }
-                    log.Append($"{field.Name} = 0x{Read(slot, field):X}; ");
-                    break;
-                }
+                case 3:
+                    {
+                        int at = random.Next(length + 1);
+                        byte[] inserted = new byte[1 + random.Next(16)];
+                        random.NextBytes(inserted);
+                        bytes.InsertRange(at, inserted);
+                        log.Append($"insert {Convert.ToHexString(inserted)} at {at}; ");
+                        break;
+                    }
+                case 4 when length > 0:
+                    {
+                        int at = random.Next(length), count = 1 + random.Next(Math.Min(64, length - at));
+                        bytes.RemoveRange(at, count);
+                        log.Append($"delete {count} at {at}; ");
+                        break;
+                    }
+                case 5 when length > 0:
+                    {
+                        int from = random.Next(length), count = 1 + random.Next(Math.Min(64, length - from)), to = random.Next(length + 1);
+                        bytes.InsertRange(to, bytes.GetRange(from, count));
+                        log.Append($"copy {count} from {from} to {to}; ");
+                        break;
+                    }
+                case 6 or 7:
+                    {
+                        Field field = fields[random.Next(fields.Count)];
+                        if (field.Offset + field.Width > bytes.Count)
+                        {
+                            break;
+                        }
+                        Span<byte> slot = stackalloc byte[field.Width];
+                        for (int i = 0; i < field.Width; i++)
+                        {
+                            slot[i] = bytes[field.Offset + i];
+                        }
+                        ulong current = Read(slot, field);
+                        ulong value = random.Next(4) switch
+                        {
+                            0 => current + 1,
+                            1 => current - 1,
+                            2 => (ulong)random.NextInt64(),
+                            _ => Interesting[random.Next(Interesting.Length)],
+                        };
+                        Write(slot, field, value);
+                        for (int i = 0; i < field.Width; i++)
+                        {
+                            bytes[field.Offset + i] = slot[i];
+                        }
+                        log.Append($"{field.Name} = 0x{Read(slot, field):X}; ");
+                        break;
+                    }
             }
         }
         return bytes.ToArray();

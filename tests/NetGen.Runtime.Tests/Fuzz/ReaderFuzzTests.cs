@@ -58,7 +58,11 @@ public sealed class ReaderFuzzTests(ITestOutputHelper output) : IDisposable
             int mode = random.Next(10);
             log.Append(images ? "images, " : "labels, ").Append(mode switch
             {
-                < 6 => "memory", 6 => "memory without length", 7 => "file", 8 => "gzip file, compressed bytes mutated", _ => "gzip file, gzipped after mutation",
+                < 6 => "memory",
+                6 => "memory without length",
+                7 => "file",
+                8 => "gzip file, compressed bytes mutated",
+                _ => "gzip file, gzipped after mutation",
             }).Append(": ");
             if (mode >= 8)
             {
@@ -186,27 +190,27 @@ public sealed class ReaderFuzzTests(ITestOutputHelper output) : IDisposable
             switch (random.Next(4))
             {
                 case 0 or 1:
-                {
-                    string token = s_tokens[random.Next(s_tokens.Length)];
-                    int at = random.Next(builder.Length + 1);
-                    builder.Insert(at, token);
-                    log.Append($"insert \"{Escape(token)}\" at {at}; ");
-                    break;
-                }
+                    {
+                        string token = s_tokens[random.Next(s_tokens.Length)];
+                        int at = random.Next(builder.Length + 1);
+                        builder.Insert(at, token);
+                        log.Append($"insert \"{Escape(token)}\" at {at}; ");
+                        break;
+                    }
                 case 2:
-                {
-                    int line = random.Next(lines.Length);
-                    builder.Clear().AppendJoin('\n', lines.Where((_, i) => i != line));
-                    log.Append($"delete line {line}; ");
-                    break;
-                }
+                    {
+                        int line = random.Next(lines.Length);
+                        builder.Clear().AppendJoin('\n', lines.Where((_, i) => i != line));
+                        log.Append($"delete line {line}; ");
+                        break;
+                    }
                 default:
-                {
-                    int line = random.Next(lines.Length);
-                    builder.Clear().AppendJoin('\n', lines.Take(line + 1).Append(lines[line]).Concat(lines.Skip(line + 1)));
-                    log.Append($"repeat line {line}; ");
-                    break;
-                }
+                    {
+                        int line = random.Next(lines.Length);
+                        builder.Clear().AppendJoin('\n', lines.Take(line + 1).Append(lines[line]).Concat(lines.Skip(line + 1)));
+                        log.Append($"repeat line {line}; ");
+                        break;
+                    }
             }
         }
         return builder.ToString();
@@ -358,7 +362,8 @@ public sealed class ReaderFuzzTests(ITestOutputHelper output) : IDisposable
                     (slowest, slowestCase) = (elapsed, $"case {i} ({log})");
                 }
             }
-        }) { IsBackground = true, Name = $"{reader} fuzz" };
+        })
+        { IsBackground = true, Name = $"{reader} fuzz" };
         thread.Start();
         bool finished = thread.Join(Budget);
         TimeSpan total = Stopwatch.GetElapsedTime(start);
