@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Emit;
+using NetGen.Generator;
+
+namespace NetGen.Docs.Tests;
+
+/// <summary>What compiling a guide's code produced.</summary>
+/// <param name="GeneratorDiagnostics">What NetGen reported (NGxxxx).</param>
+/// <param name="CompilerDiagnostics">The compiler's warnings and errors on the guide's code plus the generated code.</param>
+/// <param name="GeneratedSources">The generated files' text, by hint name.</param>
+/// <param name="Compilation">The guide's code plus the generated code.</param>
+internal sealed record GuideCompilation(
+    ImmutableArray<Diagnostic> GeneratorDiagnostics,
+    ImmutableArray<Diagnostic> CompilerDiagnostics,
+    ImmutableDictionary<string, string> GeneratedSources,
+    Compilation Compilation)
+{
+    /// <summary>Every diagnostic of the generator and the compiler, one a line, for assertion messages.</summary>
+    public string Describe() =>
+        string.Join(Environment.NewLine, GeneratorDiagnostics.Concat(CompilerDiagnostics).Select(d => d.ToString()));
+
+    /// <summary>Emits the program; fails with the diagnostics if the code has any warning or error.</summary>
+    public byte[] Emit()
+    {
+        if (GeneratorDiagnostics.Any(d => d.Severity >= DiagnosticSeverity.Warning) || !CompilerDiagnostics.IsEmpty)
+        {
+            throw new InvalidOperationException("The guide's code does not compile cleanly (warnings are errors):" + Environment.NewLine + Describe());
+        }
+        using var image = new MemoryStream();
+        EmitResult result = Compilation.Emit(image);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException("Emit failed:" + Environment.NewLine + string.Join(Environment.NewLine, result.Diagnostics));
+        }
+        return image.ToArray();
+    }
+}
+
+/// <summary>
+/// Compiles a guide's C# with the NetGen generator in memory, against the .NET reference set and the runtime, as a
+/// project that references the NetGen package would (nullable on, warning level 10, no implicit usings: the guides'
+/// programs spell their usings out, so they also build in a project with implicit usings).
+/// </summary>
+internal static class GuideCompiler
+{
+    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.Parse);
+
+    // The test host's trusted platform assemblies are the net10.0 framework; NetGen.Runtime is added explicitly.
+    private static readonly ImmutableArray<MetadataReference> References = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+        .Split(Path.PathSeparator)
+        .Where(path => IsFrameworkAssembly(Path.GetFileName(path)))
+        .Append(typeof(NetworkAttribute).Assembly.Location)
+        .Distinct(StringComparer.Ordinal)
+        .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+        .ToImmutableArray();
+
+    private static bool IsFrameworkAssembly(string fileName) =>
+        fileName.StartsWith("System.", StringComparison.Ordinal)
+        || fileName.StartsWith("Microsoft.Win32.", StringComparison.Ordinal)
+        || fileName is "System.dll" or "mscorlib.dll" or "netstandard.dll" or "Microsoft.CSharp.dll";
+
+    /// <summary>Compiles <paramref name="sources"/> (file name, text) as a program if one has top-level statements, else as a library.</summary>
+    public static GuideCompilation Compile(string assemblyName, params (string Path, string Text)[] sources)
+    {
+        SyntaxTree[] trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, s.Path)).ToArray();
+        bool program = trees.Any(t => t.GetRoot().ChildNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.GlobalStatementSyntax>().Any());
+        var options = new CSharpCompilationOptions(
+            program ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
+            nullableContextOptions: NullableContextOptions.Enable,
+            deterministic: true,
+            warningLevel: 10);
+        CSharpCompilation compilation = CSharpCompilation.Create(assemblyName, trees, References, options);
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new NetGenGenerator().AsSourceGenerator() }, parseOptions: ParseOptions)
+            .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        if (result.Exception is not null)
+        {
+            throw new InvalidOperationException("The generator threw: " + result.Exception);
+        }
+        return new GuideCompilation(
+            result.Diagnostics,
+            output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray(),
+            result.GeneratedSources.ToImmutableDictionary(s => s.HintName, s => s.SourceText.ToString(), StringComparer.Ordinal),
+            output);
+    }
+}
