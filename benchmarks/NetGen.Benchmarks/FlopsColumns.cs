@@ -87,6 +87,12 @@ public sealed class FlopsAttribute : Attribute
             ? int.Parse(variable.Value, CultureInfo.InvariantCulture)
             : 1;
 
+    /// <summary>The vector width a job runs (see <see cref="BenchmarkWidth"/>); this process's own outside a job.</summary>
+    public static int WidthOf(Job job) =>
+        job.Environment.EnvironmentVariables?.FirstOrDefault(v => v.Key == BenchmarkWidth.Variable) is { } variable
+            ? int.Parse(variable.Value, CultureInfo.InvariantCulture)
+            : BenchmarkWidth.Running;
+
     /// <summary>
     /// GFLOP/s of a measured case: FLOPs per call over the median time per call in ns (the median, because the
     /// suite runs on a shared machine where other processes occasionally take a core), or null.
@@ -99,12 +105,13 @@ public sealed class FlopsAttribute : Attribute
     }
 
     /// <summary>
-    /// The machine's FMA peak with <paramref name="threads"/> threads: the best GFLOP/s of any iteration of the
-    /// <see cref="PeakFlops"/> rows of that job (a ceiling, which interference can only lower), or null without them.
+    /// The machine's FMA peak with <paramref name="threads"/> threads and vectors of <paramref name="width"/> bits: the
+    /// best GFLOP/s of any iteration of the <see cref="PeakFlops"/> row of that job (a ceiling, which interference can only
+    /// lower), or null without it.
     /// </summary>
-    public static double? PeakGflops(Summary summary, int threads) =>
+    public static double? PeakGflops(Summary summary, int threads, int width) =>
         summary.BenchmarksCases
-            .Where(c => c.Descriptor.Type == typeof(PeakFlops) && ThreadsOf(c.Job) == threads)
+            .Where(c => c.Descriptor.Type == typeof(PeakFlops) && ThreadsOf(c.Job) == threads && WidthOf(c.Job) == width)
             .Select(c => Of(c) is { } flops && summary[c]?.ResultStatistics?.Min is { } fastest && fastest > 0 ? flops / fastest : (double?)null)
             .Max();
 }
@@ -139,8 +146,10 @@ public sealed class GflopsColumn : IColumn
 }
 
 /// <summary>
-/// Each case's GFLOP/s as a percentage of the machine's measured peak at the same thread count: the fastest iteration of
-/// the Vector256 and Vector512 FMA rows of <see cref="PeakFlops"/> in the same job (needs the peak benchmarks in the same run).
+/// Each case's GFLOP/s as a percentage of the machine's measured peak at the same thread count and vector width: the
+/// fastest iteration of the FMA row of <see cref="PeakFlops"/> in the same job (needs the peak benchmarks in the same run).
+/// A narrower body is measured against its own roof (on Zen 4, Vector128's is half of Vector256's), so the column says
+/// how well each body uses the instructions it has.
 /// </summary>
 public sealed class PercentOfPeakColumn : IColumn
 {
@@ -148,7 +157,7 @@ public sealed class PercentOfPeakColumn : IColumn
 
     public string ColumnName => "% of peak";
 
-    public string Legend => "GFLOP/s as a percentage of the machine's FMA peak with the same thread count (fastest iteration of the Vector256 and Vector512 peak rows)";
+    public string Legend => "GFLOP/s as a percentage of the machine's FMA peak with the same thread count and vector width (fastest iteration of the job's peak row)";
 
     public bool AlwaysShow => true;
 
@@ -162,11 +171,15 @@ public sealed class PercentOfPeakColumn : IColumn
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
+        Percent(summary, benchmarkCase) is { } percent ? percent.ToString("F1", CultureInfo.InvariantCulture) + "%" : "-";
+
+    /// <summary>The case's percent of its job's peak, or null without FLOPs or a peak row.</summary>
+    public static double? Percent(Summary summary, BenchmarkCase benchmarkCase)
     {
         double? gflops = FlopsAttribute.Gflops(summary, benchmarkCase);
-        double? peak = FlopsAttribute.PeakGflops(summary, FlopsAttribute.ThreadsOf(benchmarkCase.Job));
-        return gflops is null || peak is null or <= 0 ? "-" : (100 * gflops.Value / peak.Value).ToString("F1", CultureInfo.InvariantCulture) + "%";
+        double? peak = FlopsAttribute.PeakGflops(summary, FlopsAttribute.ThreadsOf(benchmarkCase.Job), FlopsAttribute.WidthOf(benchmarkCase.Job));
+        return gflops is null || peak is null or <= 0 ? null : 100 * gflops.Value / peak.Value;
     }
 
     public bool IsAvailable(Summary summary) => true;

@@ -11,7 +11,8 @@ namespace NetGen.Benchmarks;
 /// The machine's float32 FMA throughput, the roof every other result is measured against: 12 independent accumulator
 /// chains of fused multiply-adds per vector width, enough to cover the FMA latency (4 cycles) times the FMA ports (2) of
 /// current x86 cores, so the loop is throughput-bound, not latency-bound. One copy of the loop runs per job thread (the
-/// caller and, for 2 threads, one dedicated worker), so the 2-thread row is the peak of both cores.
+/// caller and, for 2 threads, one dedicated worker), so the 2-thread row is the peak of both cores. Each width job of the
+/// suite runs the kernel of its own width only (<see cref="SuiteConfig"/>): its peak is the roof of its rows.
 /// </summary>
 [BenchmarkCategory("Peak")]
 public class PeakFlops
@@ -89,6 +90,7 @@ public class PeakFlops
 
     private void StartWorkers(Func<int, float> kernel)
     {
+        BenchmarkWidth.Check();
         _kernel = kernel;
         int threads = BenchmarkThreads.Count;
         if (threads == 1)

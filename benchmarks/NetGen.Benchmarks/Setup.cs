@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.Intrinsics;
 using NetGen;
 
 namespace NetGen.Benchmarks;
@@ -14,6 +15,33 @@ public static class BenchmarkThreads
         int.TryParse(Environment.GetEnvironmentVariable(Variable), out int threads) && threads > 0 ? threads : 1;
 }
 
+/// <summary>
+/// The vector width of the running job: which of the generated kernels' Vector512, Vector256 and Vector128 bodies runs.
+/// A job selects it with the runtime's switches (<c>DOTNET_EnableAVX512=0</c>: Vector256; <c>DOTNET_PreferredVectorBitWidth=128</c>:
+/// Vector128, FMA still on) and names the width it expects in <see cref="Variable"/>; <see cref="Check"/> throws when the
+/// process runs another body, so that no row is reported under a width it did not run.
+/// </summary>
+public static class BenchmarkWidth
+{
+    /// <summary>The environment variable each job sets to the width it expects (see <see cref="SuiteConfig"/>).</summary>
+    public const string Variable = "NETGEN_BENCH_WIDTH";
+
+    /// <summary>The body this process runs: the same JIT-constant checks, in the same order, as the generated kernels.</summary>
+    public static int Running =>
+        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
+
+    /// <summary>Throws unless this process runs the width its job expects (no expectation outside a job).</summary>
+    public static void Check()
+    {
+        string? expected = Environment.GetEnvironmentVariable(Variable);
+        if (expected is not null && expected != Running.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException(
+                $"The job expects the Vector{expected} body, but this process runs the Vector{Running} one: the runtime ignored the job's DOTNET_ switches.");
+        }
+    }
+}
+
 /// <summary>Reproducible models and batches: the same for every engine, job and run.</summary>
 public static class BenchmarkData
 {
@@ -24,6 +52,7 @@ public static class BenchmarkData
     public static TModel Model<TModel>()
         where TModel : INetwork, new()
     {
+        BenchmarkWidth.Check();
         // NetGen splits batches across the job's threads, as the peers do with theirs.
         var model = new TModel { Threads = BenchmarkThreads.Count };
         model.InitializeParameters(42);
