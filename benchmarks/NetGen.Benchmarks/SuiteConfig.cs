@@ -70,7 +70,7 @@ public sealed class SuiteConfig : ManualConfig
         WithBuildTimeout(TimeSpan.FromMinutes(15));
     }
 
-    /// <summary>The job of one width and thread count; its id, e.g. "V256, 1 thread", names both.</summary>
+    /// <summary>The job of one width and thread count; its id, e.g. "V256 1 thread", names both (no comma: the id becomes an MSBuild path).</summary>
     private static Job WidthJob(int width, int native, int threads, bool smoke)
     {
         var variables = new List<EnvironmentVariable>
@@ -84,7 +84,7 @@ public sealed class SuiteConfig : ManualConfig
             variables.Add(width == 256 ? new("DOTNET_EnableAVX512", "0") : new("DOTNET_PreferredVectorBitWidth", "128"));
         }
         Job job = Job.Default
-            .WithId($"V{width}, {threads} thread{(threads == 1 ? "" : "s")}")
+            .WithId($"V{width} {threads} thread{(threads == 1 ? "" : "s")}")
             .WithLaunchCount(1)
             .WithEnvironmentVariables(variables.ToArray());
         return smoke
