@@ -124,30 +124,216 @@ internal static class GemmEmitter
                     }
                     return;
                 }
-                w.WriteLine("int r = 0;");
-                foreach (int tile in largest > TileRows ? new[] { largest, TileRows } : new[] { TileRows })
+                int blockedEnd = fixedRows > 0 ? 0 : BlockedColumns(v, k, n, largest);
+                if (blockedEnd == 0)
                 {
-                    using (w.Block(Invariant($"for (; r + {tile} <= rows; r += {tile})")))
-                    {
-                        EmitNNRows(w, v, tile, k, n, bias, activation, alpha, accumulate);
-                    }
+                    EmitNNRowLoops(w, v, largest, k, n, bias, activation, alpha, accumulate, start: 0);
+                    return;
                 }
-                using (w.Block("for (; r < rows; r++)"))
+                // Few rows reuse a packed panel too little to repay packing it: the unblocked loops, same sums.
+                using (w.Block(Invariant($"if (rows < {BlockingMinRows})")))
                 {
-                    EmitNNRows(w, v, 1, k, n, bias, activation, alpha, accumulate);
+                    EmitNNRowLoops(w, v, largest, k, n, bias, activation, alpha, accumulate, start: 0);
+                }
+                using (w.Block("else"))
+                {
+                    EmitBlockedNN(w, v, k, n, blockedEnd, bias, activation, alpha, accumulate);
+                    if (blockedEnd < n)
+                    {
+                        EmitNNRowLoops(w, v, largest, k, n, bias, activation, alpha, accumulate, start: blockedEnd);
+                    }
                 }
             });
         }
     }
 
-    private static void EmitNNRows(SourceWriter w, VectorWidth v, int rows, int k, int n, BiasMode bias, ActivationKind activation, float alpha, bool accumulate)
+    private static void EmitNNRowLoops(SourceWriter w, VectorWidth v, int largest, int k, int n, BiasMode bias, ActivationKind activation, float alpha, bool accumulate, int start)
+    {
+        using (w.OpenBlock())
+        {
+            w.WriteLine("int r = 0;");
+            foreach (int tile in largest > TileRows ? new[] { largest, TileRows } : new[] { TileRows })
+            {
+                using (w.Block(Invariant($"for (; r + {tile} <= rows; r += {tile})")))
+                {
+                    EmitNNRows(w, v, tile, k, n, bias, activation, alpha, accumulate, start);
+                }
+            }
+            using (w.Block("for (; r < rows; r++)"))
+            {
+                EmitNNRows(w, v, 1, k, n, bias, activation, alpha, accumulate, start);
+            }
+        }
+    }
+
+    /// <summary>Packed b panels: at most this many bytes, half of a 32 KiB L1, so that the rows of a streaming past keep theirs.</summary>
+    private const int PanelBytes = 16 * 1024;
+
+    /// <summary>Rows of a per block of the blocked product: 16 tiles of 6, a block of a (rows x KC) well inside L2.</summary>
+    private const int BlockRows = 16 * NarrowTileRows;
+
+    /// <summary>Rows below which the blocked product does not pay: its panels would serve fewer than two row tiles.</summary>
+    private const int BlockingMinRows = 2 * NarrowTileRows;
+
+    /// <summary>
+    /// The columns [0, end) of an NN product that the 16-register bodies compute with K blocking and packed panels (0: none):
+    /// the whole 6 x 2-vector column tiles, when the product's tiles are 6 rows tall (no split k loop) and its k is long
+    /// enough that a column tile's b panel (k x 2 vectors, rows of b a weight row apart) would not stay in L1. Products
+    /// with a constant row count (a convolution's filters, per sample) are not blocked: their few row tiles would reuse a
+    /// packed panel two or three times, and no measurement showed a gain there.
+    /// </summary>
+    private static int BlockedColumns(VectorWidth v, int k, int n, int largest)
+    {
+        int panelWidth = 2 * v.Lanes;
+        return v.Lanes > VectorWidth.V256.Lanes || largest != NarrowTileRows || k * panelWidth * sizeof(float) <= 4096
+            ? 0
+            : n / panelWidth * panelWidth;
+    }
+
+    /// <summary>
+    /// The BLIS (and MLAS) scheme for the 16-register bodies: for each block of rows of a (MC rows, in L2) and each block of
+    /// k (KC, so that a KC x 2-vector panel of b fills half of L1), each column tile's panel is copied once into a contiguous
+    /// stack buffer and then serves every row tile of the block; a tile's partial sums go to y between k blocks. Without
+    /// the copy, a panel's rows lie one row of b apart, all in the same few L1 sets, and stream from L2 for every row tile.
+    /// Each output still sums its k terms in order from the same start (bias, 0 or y): the partial sums are stored and
+    /// reloaded exactly, so the results are bit-identical to the unblocked loops.
+    /// </summary>
+    private static void EmitBlockedNN(SourceWriter w, VectorWidth v, int k, int n, int end, BiasMode bias, ActivationKind activation, float alpha, bool accumulate)
+    {
+        int panelWidth = 2 * v.Lanes;
+        int blocks = (k * panelWidth * sizeof(float) + PanelBytes - 1) / PanelBytes;
+        int kc = (k + blocks - 1) / blocks;
+        w.WriteLine(Invariant($"// K blocks of {kc} (a {kc} x {panelWidth} panel: {kc * panelWidth * sizeof(float) / 1024.0:0.#} KiB), row blocks of {BlockRows}."));
+        w.WriteLine(Invariant($"Span<float> panelBuffer = stackalloc float[{kc * panelWidth}];"));
+        w.WriteLine("ref float panel = ref MemoryMarshal.GetReference(panelBuffer);");
+        using (w.Block(Invariant($"for (int r0 = 0; r0 < rows; r0 += {BlockRows})")))
+        {
+            w.WriteLine(Invariant($"int rowEnd = Math.Min(r0 + {BlockRows}, rows);"));
+            using (w.Block(Invariant($"for (int k0 = 0; k0 < {k}; k0 += {kc})")))
+            {
+                w.WriteLine(Invariant($"int kc = Math.Min({kc}, {k} - k0);"));
+                using (w.Block(Invariant($"for (int c = 0; c < {end}; c += {panelWidth})")))
+                {
+                    using (w.Block("for (int i = 0; i < kc; i++)"))
+                    {
+                        w.WriteLine(Invariant($"ref float bi = ref Unsafe.Add(ref b, (k0 + i) * {n} + c);"));
+                        w.WriteLine(Invariant($"{v.Type}.LoadUnsafe(ref bi).StoreUnsafe(ref panel, (nuint)(i * {panelWidth}));"));
+                        w.WriteLine(Invariant($"{v.Type}.LoadUnsafe(ref bi, {v.Lanes}).StoreUnsafe(ref panel, (nuint)(i * {panelWidth} + {v.Lanes}));"));
+                    }
+                    w.WriteLine("int r = r0;");
+                    foreach (int tile in new[] { NarrowTileRows, TileRows, 1 })
+                    {
+                        using (w.Block(tile == 1 ? "for (; r < rowEnd; r++)" : Invariant($"for (; r + {tile} <= rowEnd; r += {tile})")))
+                        {
+                            EmitPanelTile(w, v, tile, k, n, bias, activation, alpha, accumulate);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A rows x 2-vector tile of the blocked product over the k block [k0, k0 + kc) of the packed panel. The inner loop
+    /// walks one pointer along the tile's rows of a (the others at constant offsets) and one along the panel, and y is
+    /// addressed only outside it: few general registers stay live, so none spill and the loop is the loads and the FMAs.
+    /// </summary>
+    private static void EmitPanelTile(SourceWriter w, VectorWidth v, int rows, int k, int n, BiasMode bias, ActivationKind activation, float alpha, bool accumulate)
+    {
+        int panelWidth = 2 * v.Lanes;
+        string Y(int i, int j) => Invariant($"ref y, (nuint)((r + {i}) * {n} + c + {j * v.Lanes})");
+        for (int i = 0; i < rows; i++)
+        {
+            w.WriteLine(Invariant($"{v.T} acc{i}0, acc{i}1;"));
+        }
+        using (accumulate ? w.OpenBlock() : w.Block("if (k0 == 0)"))
+        {
+            if (bias == BiasMode.PerColumn)
+            {
+                for (int j = 0; j < 2; j++)
+                {
+                    w.WriteLine(Invariant($"{v.T} bias{j} = {v.Type}.LoadUnsafe(ref bias, (nuint)(c + {j * v.Lanes}));"));
+                }
+            }
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < 2; j++)
+                {
+                    string initial = accumulate ? Invariant($"{v.Type}.LoadUnsafe({Y(i, j)})") : bias switch
+                    {
+                        BiasMode.PerColumn => Invariant($"bias{j}"),
+                        BiasMode.PerRow => Invariant($"{v.Type}.Create(Unsafe.Add(ref bias, r + {i}))"),
+                        _ => v.T + ".Zero",
+                    };
+                    w.WriteLine(Invariant($"acc{i}{j} = {initial};"));
+                }
+            }
+        }
+        if (!accumulate)
+        {
+            using (w.Block("else"))
+            {
+                for (int i = 0; i < rows; i++)
+                {
+                    for (int j = 0; j < 2; j++)
+                    {
+                        w.WriteLine(Invariant($"acc{i}{j} = {v.Type}.LoadUnsafe({Y(i, j)});"));
+                    }
+                }
+            }
+        }
+        w.WriteLine(Invariant($"ref float ai = ref Unsafe.Add(ref a, r * {k} + k0);"));
+        w.WriteLine("ref float bi = ref panel;");
+        using (w.Block("for (int i = 0; i < kc; i++)"))
+        {
+            w.WriteLine(Invariant($"{v.T} b0 = {v.Type}.LoadUnsafe(ref bi);"));
+            w.WriteLine(Invariant($"{v.T} b1 = {v.Type}.LoadUnsafe(ref bi, {v.Lanes});"));
+            for (int i = 0; i < rows; i++)
+            {
+                w.WriteLine(Invariant($"{v.T} a{i}i = {v.Type}.Create({(i == 0 ? "ai" : Invariant($"Unsafe.Add(ref ai, {i * k})"))});"));
+                for (int j = 0; j < 2; j++)
+                {
+                    w.WriteLine(Invariant($"acc{i}{j} = {v.MultiplyAdd(Invariant($"a{i}i"), Invariant($"b{j}"), Invariant($"acc{i}{j}"))};"));
+                }
+            }
+            w.WriteLine("ai = ref Unsafe.Add(ref ai, 1);");
+            w.WriteLine(Invariant($"bi = ref Unsafe.Add(ref bi, {panelWidth});"));
+        }
+        void Store(bool activate)
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < 2; j++)
+                {
+                    string value = activate ? ActivationEmitter.Vector(activation, alpha, $"acc{i}{j}", v) : Invariant($"acc{i}{j}");
+                    w.WriteLine(Invariant($"{value}.StoreUnsafe({Y(i, j)});"));
+                }
+            }
+        }
+        if (activation == ActivationKind.Identity)
+        {
+            Store(activate: false);
+            return;
+        }
+        // The activation applies to the finished sums only, after the last k block.
+        using (w.Block(Invariant($"if (k0 + kc == {k})")))
+        {
+            Store(activate: true);
+        }
+        using (w.Block("else"))
+        {
+            Store(activate: false);
+        }
+    }
+
+    private static void EmitNNRows(SourceWriter w, VectorWidth v, int rows, int k, int n, BiasMode bias, ActivationKind activation, float alpha, bool accumulate, int start = 0)
     {
         for (int i = 0; i < rows; i++)
         {
             w.WriteLine(Invariant($"ref float a{i} = ref Unsafe.Add(ref a, (r + {i}) * {k});"));
             w.WriteLine(Invariant($"ref float y{i} = ref Unsafe.Add(ref y, (r + {i}) * {n});"));
         }
-        int vectorEnd = ForEachColumnTile(w, n, rows, v, (tile, vectors, overlapped) => EmitNNTile(w, tile, rows, vectors, k, n, bias, activation, alpha, accumulate, overlapped));
+        int vectorEnd = ForEachColumnTile(w, n, rows, v, (tile, vectors, overlapped) => EmitNNTile(w, tile, rows, vectors, k, n, bias, activation, alpha, accumulate, overlapped), start);
         if (vectorEnd < n)
         {
             using (w.Block(Invariant($"for (int c = {vectorEnd}; c < {n}; c++)")))
@@ -538,15 +724,15 @@ internal static class GemmEmitter
     /// done (0 but for the last tile): a caller that overwrites y stores those twice with the same values, one that
     /// accumulates into y must add only the other lanes.
     /// </summary>
-    private static int ForEachColumnTile(SourceWriter w, int n, int rows, VectorWidth v, System.Action<VectorWidth, int, int> emitTile)
+    private static int ForEachColumnTile(SourceWriter w, int n, int rows, VectorWidth v, System.Action<VectorWidth, int, int> emitTile, int start = 0)
     {
         int accumulators = rows <= TileRows ? 8 : v.Lanes > VectorWidth.V256.Lanes ? 16 : 12; // 12 of 16 registers: 2 b vectors, 1 broadcast
         int vectorsPerTile = System.Math.Max(1, accumulators / rows);
         int wide = vectorsPerTile * v.Lanes;
-        int wideEnd = n / wide * wide;
-        if (wideEnd > 0)
+        int wideEnd = start + (n - start) / wide * wide;
+        if (wideEnd > start)
         {
-            using (w.Block(Invariant($"for (int c = 0; c < {wideEnd}; c += {wide})")))
+            using (w.Block(Invariant($"for (int c = {start}; c < {wideEnd}; c += {wide})")))
             {
                 emitTile(v, vectorsPerTile, 0);
             }
