@@ -24,15 +24,18 @@ internal sealed record GuideCompilation(
     public string Describe() =>
         string.Join(Environment.NewLine, GeneratorDiagnostics.Concat(CompilerDiagnostics).Select(d => d.ToString()));
 
-    /// <summary>Emits the program; fails with the diagnostics if the code has any warning or error.</summary>
-    public byte[] Emit()
+    /// <summary>Emits the program, with <paramref name="resources"/> (logical name, file) embedded; fails with the diagnostics if the code has any warning or error.</summary>
+    public byte[] Emit(params (string Name, string Path)[] resources)
     {
         if (GeneratorDiagnostics.Any(d => d.Severity >= DiagnosticSeverity.Warning) || !CompilerDiagnostics.IsEmpty)
         {
             throw new InvalidOperationException("The guide's code does not compile cleanly (warnings are errors):" + Environment.NewLine + Describe());
         }
         using var image = new MemoryStream();
-        EmitResult result = Compilation.Emit(image);
+        ResourceDescription[] manifest = resources
+            .Select(r => new ResourceDescription(r.Name, () => File.OpenRead(r.Path), isPublic: true))
+            .ToArray();
+        EmitResult result = Compilation.Emit(image, manifestResources: manifest);
         if (!result.Success)
         {
             throw new InvalidOperationException("Emit failed:" + Environment.NewLine + string.Join(Environment.NewLine, result.Diagnostics));

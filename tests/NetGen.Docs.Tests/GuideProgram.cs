@@ -32,13 +32,13 @@ internal sealed class GuideProgram
 
     public GuideCompilation Compilation { get; }
 
-    /// <summary>Compiles the program <paramref name="name"/> of the guides and writes it into <paramref name="folder"/>/bin-NAME.</summary>
-    public static GuideProgram Build(string name, string folder)
+    /// <summary>Compiles the program <paramref name="name"/> of the guides, with <paramref name="resources"/> (logical name, file) embedded, and writes it into <paramref name="folder"/>/bin-NAME.</summary>
+    public static GuideProgram Build(string name, string folder, params (string Name, string Path)[] resources)
     {
         IReadOnlyList<CodeBlock> blocks = Guides.Program(name);
         var sources = blocks.Select((b, i) => (Path: FileName(b, i), b.Text)).ToArray();
         GuideCompilation compilation = GuideCompiler.Compile(name.Replace('-', '_'), sources);
-        byte[] image = compilation.Emit();
+        byte[] image = compilation.Emit(resources);
 
         string bin = Directory.CreateDirectory(Path.Combine(folder, "bin-" + name)).FullName;
         string app = Path.Combine(bin, name + ".dll");

@@ -1,7 +1,9 @@
 using System;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using NetGen.Docs.Tests;
 using Xunit;
@@ -10,9 +12,10 @@ using Xunit.Abstractions;
 namespace NetGen.Package.Tests;
 
 /// <summary>
-/// docs/getting-started.md followed as written, against the packed package: its two project files and its C# files, in
+/// docs/getting-started.md and docs/embedding.md followed as written, against the packed package: its two project files and its C# files, in
 /// two projects side by side with the README's nuget.config above them; the trainer runs on the Iris CSV with progress
-/// and saves one file, and the predictor, another project and process, prints a class name and probabilities from it.
+/// and saves one file, the predictor, another project and process, prints a class name and probabilities from it, and
+/// the embedding project, published with NativeAOT with the model inside, predicts as a native executable.
 /// </summary>
 [Collection(PackageCollection.Name)]
 public sealed class GettingStartedGuideTests(PackedFeed feed, ITestOutputHelper log)
@@ -48,6 +51,31 @@ public sealed class GettingStartedGuideTests(PackedFeed feed, ITestOutputHelper 
         Assert.Equal(new[] { "setosa", "versicolor", "virginica" }, names);
         double sum = lines[^3..].Sum(l => double.Parse(l.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture));
         Assert.InRange(sum, 0.9985, 1.0015);
+
+        // docs/embedding.md: the model inside a NativeAOT executable, published as the guide says and run natively.
+        WriteProject(work, "IrisEmbedded", "embedded");
+        string rid = RuntimeInformation.RuntimeIdentifier;
+        CommandResult publish = Dotnet(work, "publish", "IrisEmbedded", "-c", "Release", "-r", rid, "-o", "dist", "-p:UseSharedCompilation=false");
+        Assert.True(publish.ExitCode == 0, publish.ToString());
+        string native = Path.Combine(work, "dist", OperatingSystem.IsWindows() ? "IrisEmbedded.exe" : "IrisEmbedded");
+        Assert.True(File.Exists(native), publish.ToString());
+        Assert.False(File.Exists(Path.Combine(work, "dist", "IrisEmbedded.dll")), "A NativeAOT publish leaves no managed assembly to run.");
+        (int exitCode, string output) = RunNative(native, "6.3", "2.9", "5.6", "1.8");
+        Assert.True(exitCode == 0, output);
+        Assert.Matches(@"^virginica \(p = 0\.[5-9][0-9]{2}\)$", output.Trim());
+    }
+
+    private static (int ExitCode, string Output) RunNative(string path, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using Process process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "The native program did not exit.");
+        return (process.ExitCode, output);
     }
 
     // A project folder from the guide's project file (with the packed version) and its program's files, leaving out
