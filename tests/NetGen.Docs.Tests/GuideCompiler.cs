@@ -46,7 +46,7 @@ internal sealed record GuideCompilation(
 
 /// <summary>
 /// Compiles a guide's C# with the NetGen generator in memory, against the .NET reference set and the runtime, as a
-/// project that references the NetGen package would (nullable on, warning level 10, no implicit usings: the guides'
+/// project that references the NetGen package (and, for the ONNX guide, NetGen.Onnx and ONNX Runtime) would (nullable on, warning level 10, no implicit usings: the guides'
 /// programs spell their usings out, so they also build in a project with implicit usings).
 /// </summary>
 internal static class GuideCompiler
@@ -58,6 +58,8 @@ internal static class GuideCompiler
         .Split(Path.PathSeparator)
         .Where(path => IsFrameworkAssembly(Path.GetFileName(path)))
         .Append(typeof(NetworkAttribute).Assembly.Location)
+        .Append(typeof(OnnxExporter).Assembly.Location)
+        .Append(typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.Location)
         .Distinct(StringComparer.Ordinal)
         .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
         .ToImmutableArray();

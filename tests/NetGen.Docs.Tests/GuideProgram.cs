@@ -56,6 +56,16 @@ internal sealed class GuideProgram
         {
             File.Copy(dependency, Path.Combine(bin, Path.GetFileName(dependency)), overwrite: true);
         }
+        if (sources.Any(s => s.Text.Contains("using Microsoft.ML.OnnxRuntime;", StringComparison.Ordinal)))
+        {
+            // ONNX Runtime: its managed assembly, and its native library where DllImport looks first, beside the app.
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "Microsoft.ML.OnnxRuntime.dll"), Path.Combine(bin, "Microsoft.ML.OnnxRuntime.dll"), overwrite: true);
+            string native = Path.Combine(AppContext.BaseDirectory, "runtimes", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "native");
+            foreach (string library in Directory.GetFiles(native))
+            {
+                File.Copy(library, Path.Combine(bin, Path.GetFileName(library)), overwrite: true);
+            }
+        }
         return new GuideProgram(name, app, compilation);
     }
 
@@ -107,9 +117,10 @@ internal sealed class GuideProgram
         Assert.True(skipping || a == actual.Length, $"{block}: the program printed more lines than the guide shows, from '{(a < actual.Length ? actual[a] : "")}'.{Environment.NewLine}Output:{Environment.NewLine}{output}");
     }
 
-    // NetGen.Runtime and what it depends on (System.IO.Hashing, Spectre.Console and its parts).
+    // NetGen.Runtime and what it depends on (System.IO.Hashing, Spectre.Console and its parts), NetGen.Onnx and Google.Protobuf.
     private static bool IsRuntimeAssembly(string path) =>
-        Path.GetFileName(path) is "NetGen.Runtime.dll" or "System.IO.Hashing.dll" || Path.GetFileName(path).StartsWith("Spectre.Console", StringComparison.Ordinal);
+        Path.GetFileName(path) is "NetGen.Runtime.dll" or "System.IO.Hashing.dll" or "NetGen.Onnx.dll" or "Google.Protobuf.dll"
+        || Path.GetFileName(path).StartsWith("Spectre.Console", StringComparison.Ordinal);
 
     // The file name a block is shown under ("// IrisNetwork.cs" as its first line), else one of its own.
     private static string FileName(CodeBlock block, int index)

@@ -1,0 +1,22 @@
+using System;
+using System.IO;
+using Xunit;
+
+namespace NetGen.Docs.Tests;
+
+/// <summary>docs/onnx.md: the exported file runs in ONNX Runtime with NetGen's outputs; batch normalization is refused.</summary>
+public sealed class OnnxGuideTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("netgen-docs-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void The_exported_model_runs_in_onnx_runtime_with_netgens_outputs()
+    {
+        GuideProgram program = GuideProgram.Build("onnx", _folder);
+        GuideProgram.AssertMatchesGuideOutput("onnx", program.Run(_folder));
+        Assert.True(File.Exists(Path.Combine(_folder, "digits.onnx")));
+        Assert.False(File.Exists(Path.Combine(_folder, "normalized.onnx")), "A refused export leaves no file.");
+    }
+}
