@@ -46,6 +46,19 @@ public sealed class GuideCoverageTests
     }
 
     [Fact]
+    public void Every_guide_is_linked_from_the_readme_and_the_package_readme()
+    {
+        string root = Guides.RepositoryRoot();
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        string package = File.ReadAllText(Path.Combine(root, "src", "Runtime", "PACKAGE.md"));
+        foreach (string guide in Directory.GetFiles(Guides.Folder, "*.md").Select(path => Path.GetFileName(path)))
+        {
+            Assert.True(readme.Contains($"](docs/{guide})", StringComparison.Ordinal), $"README.md does not link docs/{guide}.");
+            Assert.True(package.Contains($"](../../docs/{guide})", StringComparison.Ordinal), $"src/Runtime/PACKAGE.md does not link docs/{guide}.");
+        }
+    }
+
+    [Fact]
     public void Relative_links_of_the_guides_and_the_readmes_point_at_files_that_exist()
     {
         string root = Guides.RepositoryRoot();
