@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using System.Diagnostics;
+using System.IO;
 using NetGen;
 using NetGen.Samples;
 using NetGen.Samples.LeNet5;
@@ -17,15 +18,17 @@ shift.Validators.Add(result =>
         result.AddError("--shift must be between 0 and 8 pixels.");
     }
 });
+var checkpoint = new Option<string?>("--checkpoint") { Description = "Also save the trained model, with the digits as class names, to this NetGen checkpoint (samples/BrowserDigits builds one in)." };
 var benchmark = new Option<bool>("--benchmark") { Description = "Measure training throughput (samples/s) and batch-1 inference latency instead of training." };
 var root = new RootCommand("Train LeNet-5, a NetGen convolutional network, on MNIST.");
 arguments.AddTo(root);
 root.Options.Add(shift);
+root.Options.Add(checkpoint);
 root.Options.Add(benchmark);
-root.SetAction(result => result.GetValue(benchmark) ? Benchmark.Run(arguments.Read(result)) : Train(arguments.Read(result), result.GetValue(shift)));
+root.SetAction(result => result.GetValue(benchmark) ? Benchmark.Run(arguments.Read(result)) : Train(arguments.Read(result), result.GetValue(shift), result.GetValue(checkpoint)));
 return root.Parse(args).Invoke();
 
-static int Train(TrainingSettings settings, int maxShift)
+static int Train(TrainingSettings settings, int maxShift, string? checkpointPath)
 {
     var clock = Stopwatch.StartNew();
     AnsiConsole.MarkupLine("[bold]NetGen LeNet-5[/]: " + Markup.Escape($"{LeNet5.ParameterCount:N0} parameters, {LeNet5.ForwardFlopsPerSample:N0} FLOPs per sample"));
@@ -49,6 +52,12 @@ static int Train(TrainingSettings settings, int maxShift)
     new Trainer(options).Fit(model, new Adam(settings.LearningRate), train, test);
 
     EvaluationResult final = Evaluation.Evaluate(model, test);
+    if (checkpointPath is not null)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!);
+        Checkpoint.Capture(model, classNames: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]).Save(checkpointPath);
+        Console.WriteLine($"checkpoint: {checkpointPath}");
+    }
     Console.WriteLine($"wall time: {clock.Elapsed.TotalSeconds:F1} s (data included)");
     Console.WriteLine($"test accuracy: {final.Accuracy:F4}");
     return 0;
