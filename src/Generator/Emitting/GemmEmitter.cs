@@ -448,21 +448,26 @@ internal static class GemmEmitter
                 }
             }
         }
+        // One pointer steps along the tile's rows of a (row q at a constant offset of q rows), one down b: no index
+        // arithmetic and few live registers in the loop.
+        w.WriteLine("ref float ak = ref Unsafe.Add(ref a0, i);");
+        w.WriteLine(Invariant($"ref float bk = ref Unsafe.Add(ref b, i * {n} + c);"));
         using (w.Block(Invariant($"for (; i < {k}; i++)")))
         {
-            w.WriteLine(Invariant($"ref float bi = ref Unsafe.Add(ref b, i * {n} + c);"));
             for (int j = 0; j < vectors; j++)
             {
-                w.WriteLine(Invariant($"{v.T} b{j} = {v.Type}.LoadUnsafe(ref bi, {j * v.Lanes});"));
+                w.WriteLine(Invariant($"{v.T} b{j} = {v.Type}.LoadUnsafe(ref bk, {j * v.Lanes});"));
             }
             for (int i = 0; i < rows; i++)
             {
-                w.WriteLine(Invariant($"{v.T} a{i}i = {v.Type}.Create(Unsafe.Add(ref a{i}, i));"));
+                w.WriteLine(Invariant($"{v.T} a{i}i = {v.Type}.Create({(i == 0 ? "ak" : Invariant($"Unsafe.Add(ref ak, {i * k})"))});"));
                 for (int j = 0; j < vectors; j++)
                 {
                     w.WriteLine(Invariant($"acc{i}{j} = {v.MultiplyAdd(Invariant($"a{i}i"), Invariant($"b{j}"), Invariant($"acc{i}{j}"))};"));
                 }
             }
+            w.WriteLine("ak = ref Unsafe.Add(ref ak, 1);");
+            w.WriteLine(Invariant($"bk = ref Unsafe.Add(ref bk, {n});"));
         }
         if (split > 1)
         {
@@ -528,22 +533,25 @@ internal static class GemmEmitter
                     w.WriteLine(Invariant($"{v.T} acc{i}{j} = {v.T}.Zero;"));
                 }
             }
+            // One pointer steps down the rows of a, one down those of b: no index arithmetic in the loop.
+            w.WriteLine("ref float br = ref Unsafe.Add(ref b, c);");
+            w.WriteLine("ref float ar = ref Unsafe.Add(ref a, i);");
             using (w.Block("for (int r = 0; r < rows; r++)"))
             {
-                w.WriteLine(Invariant($"ref float br = ref Unsafe.Add(ref b, r * {n} + c);"));
-                w.WriteLine(Invariant($"ref float ar = ref Unsafe.Add(ref a, r * {k} + i);"));
                 for (int j = 0; j < vectors; j++)
                 {
                     w.WriteLine(Invariant($"{v.T} b{j} = {v.Type}.LoadUnsafe(ref br, {j * v.Lanes});"));
                 }
                 for (int i = 0; i < rows; i++)
                 {
-                    w.WriteLine(Invariant($"{v.T} a{i} = {v.Type}.Create(Unsafe.Add(ref ar, {i}));"));
+                    w.WriteLine(Invariant($"{v.T} a{i} = {v.Type}.Create({(i == 0 ? "ar" : Invariant($"Unsafe.Add(ref ar, {i})"))});"));
                     for (int j = 0; j < vectors; j++)
                     {
                         w.WriteLine(Invariant($"acc{i}{j} = {v.MultiplyAdd(Invariant($"a{i}"), Invariant($"b{j}"), Invariant($"acc{i}{j}"))};"));
                     }
                 }
+                w.WriteLine(Invariant($"br = ref Unsafe.Add(ref br, {n});"));
+                w.WriteLine(Invariant($"ar = ref Unsafe.Add(ref ar, {k});"));
             }
             for (int i = 0; i < rows; i++)
             {
