@@ -55,7 +55,7 @@ public sealed class FlopsAttribute : Attribute
         {
             return forward;
         }
-        var network = (INetwork)Activator.CreateInstance(model)!;
+        var network = (ITrainableNetwork)Activator.CreateInstance(model)!;
         LayerDescription? first = network.Description.Layers.FirstOrDefault(l => l.WeightLength > 0);
         double firstProduct = first is null ? 0 : first.Kind switch
         {

@@ -15,7 +15,7 @@ namespace NetGen.Benchmarks;
 /// stay out of the measurement. Batch 1 calls NetGen's single-sample <c>Forward</c>, larger batches the batched one.
 /// </remarks>
 public abstract class InferenceBenchmark<TModel>
-    where TModel : INetwork, new()
+    where TModel : ITrainableNetwork, new()
 {
     private TModel _model = default!;
     private float[] _inputs = Array.Empty<float>();

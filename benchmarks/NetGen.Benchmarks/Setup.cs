@@ -50,7 +50,7 @@ public static class BenchmarkData
     /// which would let a misplaced bias pass the agreement check).
     /// </summary>
     public static TModel Model<TModel>()
-        where TModel : INetwork, new()
+        where TModel : ITrainableNetwork, new()
     {
         BenchmarkWidth.Check();
         // NetGen splits batches across the job's threads, as the peers do with theirs.
@@ -69,7 +69,7 @@ public static class BenchmarkData
     }
 
     /// <summary>A batch of inputs uniform in [0, 1), like normalized pixels.</summary>
-    public static float[] Inputs(INetwork model, int batch)
+    public static float[] Inputs(ITrainableNetwork model, int batch)
     {
         var random = new SeededRandom(44);
         var inputs = new float[batch * model.InputSize];
@@ -81,7 +81,7 @@ public static class BenchmarkData
     }
 
     /// <summary>A class label per sample, as NetGen takes them (floats).</summary>
-    public static float[] Labels(INetwork model, int batch)
+    public static float[] Labels(ITrainableNetwork model, int batch)
     {
         var random = new SeededRandom(45);
         var labels = new float[batch];

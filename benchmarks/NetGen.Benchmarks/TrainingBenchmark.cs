@@ -14,7 +14,7 @@ namespace NetGen.Benchmarks;
 /// (<see cref="Agreement"/>). The measured steps then keep updating the weights (in each engine separately), as training does.
 /// </remarks>
 public abstract class TrainingBenchmark<TModel>
-    where TModel : INetwork, new()
+    where TModel : ITrainableNetwork, new()
 {
     private const float LearningRate = 0.01f;
 

@@ -3,8 +3,10 @@ using System;
 namespace NetGen;
 
 /// <summary>
-/// The contract every generated network implements, so that the runtime (trainer, optimizers, checkpoints)
-/// drives any model without knowing its shapes. Samples are stored row-major: sample <c>b</c> of a batch occupies
+/// The inference contract every generated network implements, so that the runtime (checkpoints, exporters,
+/// evaluation of outputs) drives any model without knowing its shapes. A network declared with a <c>[Loss]</c> also
+/// implements <see cref="ITrainableNetwork"/>, which the <see cref="Trainer"/> requires; one without is inference-only,
+/// and passing it to the trainer is a compile-time error rather than a failure at run time. Samples are stored row-major: sample <c>b</c> of a batch occupies
 /// <c>[b * size, (b + 1) * size)</c> of a span.
 /// </summary>
 public interface INetwork
@@ -15,16 +17,7 @@ public interface INetwork
     /// <summary>Floats per output sample.</summary>
     int OutputSize { get; }
 
-    /// <summary>
-    /// Floats per sample in a targets span: 1 (the class index, as a float) for class-label losses
-    /// (<see cref="LossKind.SoftmaxCrossEntropy"/>, multi-class <see cref="LossKind.Hinge"/>), otherwise <see cref="OutputSize"/>.
-    /// </summary>
-    int TargetSize { get; }
-
-    /// <summary>The loss the training step minimizes.</summary>
-    LossKind Loss { get; }
-
-    /// <summary>A stable hash of the architecture (layers, shapes, activations, loss), used to match checkpoints to models.</summary>
+    /// <summary>A stable hash of the architecture (layers, shapes, activations, loss if any), used to match checkpoints to models.</summary>
     string Fingerprint { get; }
 
     /// <summary>The architecture as data: layers, shapes and parameter offsets (for exporters such as ONNX).</summary>
@@ -32,9 +25,6 @@ public interface INetwork
 
     /// <summary>All trainable parameters in one contiguous buffer; the generated class documents the layout.</summary>
     float[] Parameters { get; }
-
-    /// <summary>The gradient of the last training step's mean loss, in the layout of <see cref="Parameters"/>.</summary>
-    float[] Gradients { get; }
 
     /// <summary>Non-trainable state (batch-normalization running statistics); checkpoints save it with the parameters.</summary>
     float[] Buffers => Array.Empty<float>();
@@ -65,7 +55,7 @@ public interface INetwork
     }
 
     /// <summary>
-    /// Threads that <see cref="TrainStep(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/> and batched
+    /// Threads that a training step (<see cref="ITrainableNetwork.TrainStep(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/>) and batched
     /// <see cref="Forward(ReadOnlySpan{float}, Span{float}, int)"/> split a batch across (a shared <see cref="WorkerTeam"/>);
     /// 1, the default, runs on the calling thread only; batches too small to pay for the hand-off stay there too. Batch
     /// normalization still uses the statistics of the whole batch (the parts exchange their sums). Results are
@@ -98,22 +88,4 @@ public interface INetwork
 
     /// <summary>Runs inference on <paramref name="batchSize"/> samples. Thread-safe; allocates only when a thread first sees a larger batch.</summary>
     void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize);
-
-    /// <summary>The mean loss over a batch, without computing gradients.</summary>
-    float EvaluateLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize);
-
-    /// <summary>
-    /// The mean loss of a batch in training mode, exactly as the next training step would compute it (same dropout
-    /// masks, batch statistics), without gradients and without changing any state. Finite-difference checks use it.
-    /// </summary>
-    float TrainingLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize) => EvaluateLoss(inputs, targets, batchSize);
-
-    /// <summary>
-    /// One training step on a batch: forward, loss and backward. Overwrites <see cref="Gradients"/> with the gradient of
-    /// the mean loss and returns that loss. Does not update the parameters (an optimizer does). Not thread-safe.
-    /// </summary>
-    float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize);
-
-    /// <summary>As <see cref="TrainStep(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/>, and also writes the gradient of the loss with respect to the inputs.</summary>
-    float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, Span<float> inputGradients);
 }

@@ -41,7 +41,7 @@ public sealed class ConcurrencyTests
             + "    public static System.Func<float[], int> Predictor(object model) => x => ((" + name + ")model).Predict(x);\n"
             + "}\n";
         using EmittedAssembly assembly = EmittedAssembly.Load(GeneratorHarness.Compile(source));
-        INetwork network = assembly.Create("Samples." + name);
+        ITrainableNetwork network = assembly.Create("Samples." + name);
         var predict = (Func<float[], int>)assembly.Assembly.GetType("Samples.Probe", throwOnError: true)!.GetMethod("Predictor")!.Invoke(null, new object[] { network })!;
         var random = new Random(7);
         float[][] inputs = Enumerable.Range(0, Samples)
@@ -83,7 +83,7 @@ public sealed class ConcurrencyTests
     }
 
     /// <summary>A few plain gradient steps, so that weights and batch-norm running statistics are no longer their initial values.</summary>
-    private static void Train(INetwork network, float[][] inputs, Random random)
+    private static void Train(ITrainableNetwork network, float[][] inputs, Random random)
     {
         float[] batch = Concat(inputs, 0, 16);
         float[] labels = Enumerable.Range(0, 16).Select(_ => (float)random.Next(network.OutputSize)).ToArray();
@@ -97,7 +97,7 @@ public sealed class ConcurrencyTests
         }
     }
 
-    private static float[] Forward(INetwork network, float[] inputs, int batchSize)
+    private static float[] Forward(ITrainableNetwork network, float[] inputs, int batchSize)
     {
         var outputs = new float[batchSize * network.OutputSize];
         if (batchSize == 1)

@@ -75,13 +75,18 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void Network_without_loss_reports_NG0005_at_the_network_attribute()
+    public void Network_without_loss_reports_NG0005_as_information_at_the_network_attribute_and_generates_an_inference_only_class()
     {
-        Expect("NG0005", """
+        GeneratorRun run = Expect("NG0005", """
+            /// <summary>A public class, so that the generated public members' XML documentation is diagnosed too.</summary>
             [[|Network|], Input(2), Dense(1)]
             public partial class NoLoss { }
             """,
-            "Network 'NoLoss' declares no loss, so no training step can be generated; add [Loss(LossKind.SoftmaxCrossEntropy)] or another LossKind");
+            "Network 'NoLoss' declares no loss, so it is inference-only: it implements INetwork (Forward, Predict, export, checkpoints) but not ITrainableNetwork, and has no TrainStep; add [Loss(LossKind.SoftmaxCrossEntropy)] or another LossKind to train it");
+
+        Assert.Equal(DiagnosticSeverity.Info, run.GeneratorDiagnostics.Single().Severity);
+        Assert.Contains("partial class NoLoss : global::NetGen.INetwork,", run.SingleSource, StringComparison.Ordinal);
+        Assert.True(run.OutputDiagnostics.IsEmpty, GeneratorHarness.Describe(run.OutputDiagnostics));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace NetGen.Generator.Tests;
 
 /// <summary>
 /// Declarations compiled with the generator's output into a real assembly, loaded into a collectible
-/// <see cref="AssemblyLoadContext"/> (NetGen.Runtime resolves to the test's own copy, so <see cref="INetwork"/> is the
+/// <see cref="AssemblyLoadContext"/> (NetGen.Runtime resolves to the test's own copy, so <see cref="ITrainableNetwork"/> is the
 /// same type on both sides), so that tests can run the generated networks. Dispose unloads it.
 /// </summary>
 internal sealed class EmittedAssembly : IDisposable
@@ -69,7 +69,14 @@ internal sealed class EmittedAssembly : IDisposable
     }
 
     /// <summary>A new instance of the generated network <paramref name="className"/> (namespace included).</summary>
-    public INetwork Create(string className)
+    public ITrainableNetwork Create(string className)
+    {
+        Type type = Assembly.GetType(className, throwOnError: true)!;
+        return (ITrainableNetwork)Activator.CreateInstance(type)!;
+    }
+
+    /// <summary>A new instance of the generated network <paramref name="className"/>, trainable or inference-only.</summary>
+    public INetwork CreateNetwork(string className)
     {
         Type type = Assembly.GetType(className, throwOnError: true)!;
         return (INetwork)Activator.CreateInstance(type)!;

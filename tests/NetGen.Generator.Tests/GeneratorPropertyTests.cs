@@ -142,10 +142,13 @@ public sealed class GeneratorPropertyTests(ITestOutputHelper log)
             {
                 try
                 {
-                    INetwork network = assembly!.Create("Fuzz." + declaration.ClassName);
+                    // Without a [Loss] (a mutation removes it) the network is inference-only: only its forward pass runs.
+                    INetwork network = assembly!.CreateNetwork("Fuzz." + declaration.ClassName);
                     string? problem = declaration.IntendedValid && network.Parameters.Length != declaration.ExpectedParameters
                         ? $"{network.Parameters.Length} parameters, but its layers have {declaration.ExpectedParameters}"
-                        : Exercise(network, declaration.Source.Contains("Dropout", StringComparison.Ordinal) || declaration.Source.Contains("BatchNorm", StringComparison.Ordinal), data);
+                        : network is ITrainableNetwork trainable
+                            ? Exercise(trainable, declaration.Source.Contains("Dropout", StringComparison.Ordinal) || declaration.Source.Contains("BatchNorm", StringComparison.Ordinal), data)
+                            : ExerciseForward(network, random: data, batch: data.Next(2, 5), inputs: null);
                     if (problem is not null)
                     {
                         failures.Add(Describe(declaration, problem));
@@ -165,7 +168,7 @@ public sealed class GeneratorPropertyTests(ITestOutputHelper log)
     /// consistent: the training step's loss is the one TrainingLoss announced and, for a network that behaves the same in
     /// training and inference, the one EvaluateLoss computes; one sample's forward pass matches its row of a batch's.
     /// </summary>
-    private static string? Exercise(INetwork network, bool modeDependent, Random random)
+    private static string? Exercise(ITrainableNetwork network, bool modeDependent, Random random)
     {
         // At least 2 samples: batch normalization refuses to train on one (it needs a variance).
         int batch = random.Next(2, 5);
@@ -187,6 +190,13 @@ public sealed class GeneratorPropertyTests(ITestOutputHelper log)
         // Without dropout or batch normalization, training and inference mode compute the same function.
         if (!modeDependent && !Close(evaluated, loss)) return $"EvaluateLoss is {evaluated:R}, but the training step's loss is {loss:R}";
 
+        return ExerciseForward(network, random, batch, inputs);
+    }
+
+    /// <summary>A batched and a one-sample forward pass: null if all is finite and sample 0 agrees in both.</summary>
+    private static string? ExerciseForward(INetwork network, Random random, int batch, float[]? inputs)
+    {
+        inputs ??= Enumerable.Range(0, batch * network.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         float[] outputs = new float[batch * network.OutputSize];
         network.Forward(inputs, outputs, batch);
         if (!outputs.All(float.IsFinite)) return "Forward wrote a non-finite output";
@@ -204,7 +214,7 @@ public sealed class GeneratorPropertyTests(ITestOutputHelper log)
     // a few ulps per term over at most a few hundred terms here, far below 1e-4 relative.
     private static bool Close(float a, float b) => Math.Abs(a - b) <= 1e-4f * Math.Max(1f, Math.Max(Math.Abs(a), Math.Abs(b)));
 
-    private static float[] Targets(INetwork network, int batch, Random random)
+    private static float[] Targets(ITrainableNetwork network, int batch, Random random)
     {
         var targets = new float[batch * network.TargetSize];
         for (int i = 0; i < targets.Length; i++)

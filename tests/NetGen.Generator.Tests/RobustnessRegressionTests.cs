@@ -20,7 +20,7 @@ public sealed class RobustnessRegressionTests
         string source = GeneratorHarness.Usings
             + "[Network, Input(1, 2, 2), " + convolution + ", Flatten, Dense(1), Loss(LossKind.MeanSquaredError)]\npublic partial class Padded { }\n";
         using EmittedAssembly assembly = EmittedAssembly.Load(GeneratorHarness.Compile(source));
-        INetwork network = assembly.Create("Samples.Padded");
+        ITrainableNetwork network = assembly.Create("Samples.Padded");
         float[] inputs = { 0.5f, -1f, 0.25f, 2f, 1f, 0f, -0.5f, 0.75f };
         float[] targets = { 1f, -1f };
         float[] outputs = new float[2];

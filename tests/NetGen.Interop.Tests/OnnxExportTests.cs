@@ -11,7 +11,7 @@ namespace NetGen.Interop.Tests;
 
 public sealed class OnnxExportTests
 {
-    private static readonly Dictionary<string, Func<INetwork>> Networks = new()
+    private static readonly Dictionary<string, Func<ITrainableNetwork>> Networks = new()
     {
         [nameof(DenseActivations)] = () => new DenseActivations(),
         [nameof(DefaultAlphas)] = () => new DefaultAlphas(),
@@ -30,9 +30,9 @@ public sealed class OnnxExportTests
 
     public static TheoryData<string> NetworkNames() => new(Networks.Keys);
 
-    private static INetwork Create(string name, int seed = 1)
+    private static ITrainableNetwork Create(string name, int seed = 1)
     {
-        INetwork model = Networks[name]();
+        ITrainableNetwork model = Networks[name]();
         OnnxRunner.Randomize(model, seed);
         return model;
     }
@@ -48,7 +48,7 @@ public sealed class OnnxExportTests
     [MemberData(nameof(NetworkNames))]
     public void Exported_network_computes_in_OnnxRuntime_what_NetGen_computes(string network)
     {
-        INetwork model = Create(network);
+        ITrainableNetwork model = Create(network);
         const int batch = 7;
         float[] inputs = OnnxRunner.Inputs(model, batch, seed: 2);
 
@@ -64,7 +64,7 @@ public sealed class OnnxExportTests
     [InlineData(33)]
     public void One_exported_model_runs_any_batch_size(int batch)
     {
-        INetwork model = Create(nameof(ConvNet));
+        ITrainableNetwork model = Create(nameof(ConvNet));
         float[] inputs = OnnxRunner.Inputs(model, batch, seed: batch);
 
         using InferenceSession session = OnnxRunner.Session(OnnxRunner.Export(model));
@@ -82,7 +82,7 @@ public sealed class OnnxExportTests
     {
         foreach (string network in new[] { nameof(MaxoutNet), nameof(PoolNet) })
         {
-            INetwork model = Create(network);
+            ITrainableNetwork model = Create(network);
             byte[] onnx = OnnxRunner.Export(model, new OnnxExportOptions { OpsetVersion = opset });
             Assert.Equal(opset, ModelProto.Parser.ParseFrom(onnx).OpsetImport.Single().Version);
 
@@ -122,7 +122,7 @@ public sealed class OnnxExportTests
     {
         byte[] first = OnnxRunner.Export(Create(nameof(LeNet5)));
         byte[] second = OnnxRunner.Export(Create(nameof(LeNet5)));
-        INetwork model = Create(nameof(PoolNet));
+        ITrainableNetwork model = Create(nameof(PoolNet));
 
         Assert.Equal(first, second);
         Assert.Equal(OnnxRunner.Export(model), OnnxRunner.Export(model));
@@ -131,7 +131,7 @@ public sealed class OnnxExportTests
     [Fact]
     public void Export_writes_the_current_parameters()
     {
-        INetwork model = Create(nameof(DenseActivations));
+        ITrainableNetwork model = Create(nameof(DenseActivations));
         byte[] before = OnnxRunner.Export(model);
         model.Parameters[0] += 0.25f;
         byte[] after = OnnxRunner.Export(model);
@@ -145,7 +145,7 @@ public sealed class OnnxExportTests
     [Fact]
     public void Graph_has_an_input_and_an_output_with_a_symbolic_batch_dimension()
     {
-        INetwork model = Create(nameof(LeNet5));
+        ITrainableNetwork model = Create(nameof(LeNet5));
         byte[] onnx = OnnxRunner.Export(model);
         ModelProto proto = ModelProto.Parser.ParseFrom(onnx);
         using InferenceSession session = OnnxRunner.Session(onnx);
@@ -183,7 +183,7 @@ public sealed class OnnxExportTests
     [Fact]
     public void Softmax_cross_entropy_networks_export_logits_or_on_request_probabilities()
     {
-        INetwork model = Create(nameof(MaxoutNet));
+        ITrainableNetwork model = Create(nameof(MaxoutNet));
         float[] inputs = OnnxRunner.Inputs(model, 6, seed: 5);
         float[] logits = OnnxRunner.NetGenForward(model, inputs, 6);
         float[] probabilities = Softmax(logits, model.OutputSize);
@@ -198,7 +198,7 @@ public sealed class OnnxExportTests
     [Fact]
     public void Binary_cross_entropy_networks_export_probabilities()
     {
-        INetwork model = Create(nameof(PoolNet));
+        ITrainableNetwork model = Create(nameof(PoolNet));
         float[] inputs = OnnxRunner.Inputs(model, 4, seed: 6);
         using InferenceSession session = OnnxRunner.Session(OnnxRunner.Export(model));
 
@@ -211,7 +211,7 @@ public sealed class OnnxExportTests
     [Fact]
     public void An_unsupported_layer_fails_with_a_message_that_names_it()
     {
-        INetwork model = Create(nameof(DenseActivations));
+        ITrainableNetwork model = Create(nameof(DenseActivations));
         NetworkDescription description = model.Description;
         var layers = description.Layers.ToArray();
         layers[2] = layers[2] with { Kind = (LayerKind)99, Name = "Mystery3" };
@@ -236,7 +236,7 @@ public sealed class OnnxExportTests
     [Fact]
     public void An_unsupported_activation_fails_with_a_message_that_names_it()
     {
-        INetwork model = Create(nameof(DefaultAlphas));
+        ITrainableNetwork model = Create(nameof(DefaultAlphas));
         var layers = model.Description.Layers.ToArray();
         layers[1] = layers[1] with { Activation = (Activation)42 };
 
@@ -257,7 +257,7 @@ public sealed class OnnxExportTests
     [Fact]
     public void A_description_that_contradicts_its_parameters_is_reported()
     {
-        INetwork model = Create(nameof(DefaultAlphas));
+        ITrainableNetwork model = Create(nameof(DefaultAlphas));
         var layers = model.Description.Layers.ToArray();
         layers[0] = layers[0] with { WeightLength = layers[0].WeightLength - 1 };
 
@@ -275,7 +275,7 @@ public sealed class OnnxExportTests
         {
             string path = Path.Combine(folder, "lenet5.onnx");
             File.WriteAllText(path, "an older file");
-            INetwork model = Create(nameof(LeNet5));
+            ITrainableNetwork model = Create(nameof(LeNet5));
 
             OnnxExporter.Save(model, path);
 

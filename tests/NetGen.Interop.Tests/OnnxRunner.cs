@@ -12,7 +12,7 @@ public static class OnnxRunner
     /// Gives <paramref name="model"/> reproducible parameters: the generated initializer, then nonzero biases (it leaves
     /// them zero, which would let a missing or misplaced bias pass unnoticed).
     /// </summary>
-    public static void Randomize(INetwork model, int seed)
+    public static void Randomize(ITrainableNetwork model, int seed)
     {
         model.InitializeParameters(seed);
         var random = new SeededRandom(seed + 1000);
@@ -27,7 +27,7 @@ public static class OnnxRunner
     }
 
     /// <summary>A batch of inputs, uniform in [-1, 1).</summary>
-    public static float[] Inputs(INetwork model, int batch, int seed)
+    public static float[] Inputs(ITrainableNetwork model, int batch, int seed)
     {
         var random = new SeededRandom(seed);
         var inputs = new float[batch * model.InputSize];
@@ -39,7 +39,7 @@ public static class OnnxRunner
     }
 
     /// <summary>NetGen's batched forward pass.</summary>
-    public static float[] NetGenForward(INetwork model, float[] inputs, int batch)
+    public static float[] NetGenForward(ITrainableNetwork model, float[] inputs, int batch)
     {
         var outputs = new float[batch * model.OutputSize];
         model.Forward(inputs, outputs, batch);
@@ -47,7 +47,7 @@ public static class OnnxRunner
     }
 
     /// <summary>The exported model, as bytes.</summary>
-    public static byte[] Export(INetwork model, OnnxExportOptions? options = null)
+    public static byte[] Export(ITrainableNetwork model, OnnxExportOptions? options = null)
     {
         using var stream = new MemoryStream();
         OnnxExporter.Export(model, stream, options);

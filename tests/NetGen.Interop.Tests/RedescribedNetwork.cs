@@ -7,12 +7,12 @@ namespace NetGen.Interop.Tests;
 /// layers and activations it does not support and descriptions that contradict themselves, which no generated network
 /// can produce today.
 /// </summary>
-public sealed class RedescribedNetwork : INetwork
+public sealed class RedescribedNetwork : ITrainableNetwork
 {
-    private readonly INetwork _inner;
+    private readonly ITrainableNetwork _inner;
     private readonly NetworkDescription? _description;
 
-    public RedescribedNetwork(INetwork inner, NetworkDescription? description)
+    public RedescribedNetwork(ITrainableNetwork inner, NetworkDescription? description)
     {
         _inner = inner;
         _description = description;

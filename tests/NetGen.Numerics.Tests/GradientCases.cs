@@ -6,7 +6,7 @@ namespace NetGen.Numerics.Tests;
 /// <summary>A generated network, the same architecture written for the reference, and a seeded batch of data for it.</summary>
 public sealed class GradientCase
 {
-    private GradientCase(string name, Func<INetwork> create, ReferenceNetwork reference)
+    private GradientCase(string name, Func<ITrainableNetwork> create, ReferenceNetwork reference)
     {
         Name = name;
         Create = create;
@@ -15,14 +15,14 @@ public sealed class GradientCase
 
     public string Name { get; }
 
-    internal Func<INetwork> Create { get; }
+    internal Func<ITrainableNetwork> Create { get; }
 
     internal ReferenceNetwork Reference { get; }
 
     public override string ToString() => Name;
 
     /// <summary>Inputs in [-1, 1] and targets that fit the loss, from a fixed seed.</summary>
-    internal static (float[] Inputs, float[] Targets) Data(INetwork model, int batch, int seed)
+    internal static (float[] Inputs, float[] Targets) Data(ITrainableNetwork model, int batch, int seed)
     {
         var random = new SeededRandom(seed);
         var inputs = new float[batch * model.InputSize];
@@ -51,9 +51,9 @@ public sealed class GradientCase
 
     public static IEnumerable<object[]> All()
     {
-        static object[] Case(string name, Func<INetwork> create, int input, LossKind loss, params ReferenceLayer[] layers) =>
+        static object[] Case(string name, Func<ITrainableNetwork> create, int input, LossKind loss, params ReferenceLayer[] layers) =>
             new object[] { new GradientCase(name, create, new ReferenceNetwork(input, loss, layers)) };
-        static object[] Image(string name, Func<INetwork> create, int[] input, LossKind loss, params ReferenceLayer[] layers) =>
+        static object[] Image(string name, Func<ITrainableNetwork> create, int[] input, LossKind loss, params ReferenceLayer[] layers) =>
             new object[] { new GradientCase(name, create, new ReferenceNetwork(input, loss, layers)) };
 
         yield return Case("identity", () => new IdentityNet(), 6, LossKind.MeanSquaredError, new ReferenceDense(5), new ReferenceDense(3));

@@ -17,7 +17,7 @@ public sealed class GradientTests
     [MemberData(nameof(GradientCase.All), MemberType = typeof(GradientCase))]
     public void Forward_loss_and_every_gradient_match_the_double_precision_reference(GradientCase test)
     {
-        INetwork model = test.Create();
+        ITrainableNetwork model = test.Create();
         model.InitializeParameters(seed: 3);
         var (inputs, targets) = GradientCase.Data(model, ReferenceBatch, seed: 11);
         var inputGradients = new float[inputs.Length];
@@ -41,7 +41,7 @@ public sealed class GradientTests
     [MemberData(nameof(GradientCase.TrainingMode), MemberType = typeof(GradientCase))]
     public void Every_parameter_and_input_gradient_matches_central_finite_differences(GradientCase test)
     {
-        INetwork model = test.Create();
+        ITrainableNetwork model = test.Create();
         model.InitializeParameters(seed: 7);
         var (inputs, targets) = GradientCase.Data(model, Batch, seed: 17);
         var inputGradients = new float[inputs.Length];

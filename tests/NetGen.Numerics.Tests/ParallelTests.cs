@@ -13,19 +13,19 @@ public sealed class ParallelTests
 {
     public static IEnumerable<object[]> Models()
     {
-        yield return new object[] { "MLP", (Func<INetwork>)(() => new MnistMlp()) };
-        yield return new object[] { "conv, residual, dropout", (Func<INetwork>)(() => new ParallelConvNet()) };
-        yield return new object[] { "multi-label, dropout", (Func<INetwork>)(() => new ParallelMultiLabelNet()) };
+        yield return new object[] { "MLP", (Func<ITrainableNetwork>)(() => new MnistMlp()) };
+        yield return new object[] { "conv, residual, dropout", (Func<ITrainableNetwork>)(() => new ParallelConvNet()) };
+        yield return new object[] { "multi-label, dropout", (Func<ITrainableNetwork>)(() => new ParallelMultiLabelNet()) };
     }
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void A_split_batch_matches_one_thread(string name, Func<INetwork> create)
+    public void A_split_batch_matches_one_thread(string name, Func<ITrainableNetwork> create)
     {
         foreach (int threads in new[] { 2, 3 })
         {
             const int batch = 37; // uneven parts
-            INetwork serial = create(), split = create();
+            ITrainableNetwork serial = create(), split = create();
             split.Threads = threads;
             var (inputs, targets) = GradientCase.Data(serial, batch, seed: 5);
             var serialInputGradients = new float[inputs.Length];
@@ -55,11 +55,11 @@ public sealed class ParallelTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void Split_training_is_bit_identical_from_run_to_run(string name, Func<INetwork> create)
+    public void Split_training_is_bit_identical_from_run_to_run(string name, Func<ITrainableNetwork> create)
     {
         float[] Train()
         {
-            INetwork model = create();
+            ITrainableNetwork model = create();
             model.Threads = 2;
             model.InitializeParameters(11);
             var (inputs, targets) = GradientCase.Data(model, 40, seed: 6);
@@ -77,18 +77,18 @@ public sealed class ParallelTests
 
     public static IEnumerable<object[]> BatchNormModels()
     {
-        yield return new object[] { "dense", (Func<INetwork>)(() => new ParallelBatchNormNet()), 200 };
-        yield return new object[] { "conv", (Func<INetwork>)(() => new ParallelConvBatchNormNet()), 37 };
-        yield return new object[] { "wide dense", (Func<INetwork>)(() => new WideBatchNormNet()), 60 };
+        yield return new object[] { "dense", (Func<ITrainableNetwork>)(() => new ParallelBatchNormNet()), 200 };
+        yield return new object[] { "conv", (Func<ITrainableNetwork>)(() => new ParallelConvBatchNormNet()), 37 };
+        yield return new object[] { "wide dense", (Func<ITrainableNetwork>)(() => new WideBatchNormNet()), 60 };
     }
 
     [Theory]
     [MemberData(nameof(BatchNormModels))]
-    public void Batch_norm_statistics_are_those_of_the_whole_split_batch(string name, Func<INetwork> create, int batch)
+    public void Batch_norm_statistics_are_those_of_the_whole_split_batch(string name, Func<ITrainableNetwork> create, int batch)
     {
         foreach (int threads in new[] { 2, 3 })
         {
-            INetwork serial = create(), split = create();
+            ITrainableNetwork serial = create(), split = create();
             split.Threads = threads;
             var (inputs, targets) = GradientCase.Data(serial, batch, seed: 7);
             var serialInputGradients = new float[inputs.Length];

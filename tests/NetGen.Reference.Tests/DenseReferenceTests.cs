@@ -68,7 +68,7 @@ public sealed class DenseReferenceTests
     public void Torch_gives_the_same_bits_on_every_run()
     {
         ReferenceCase test = ReferenceCase.Named("wide maxout");
-        INetwork model = test.CreateInitialized(seed: 4);
+        ITrainableNetwork model = test.CreateInitialized(seed: 4);
         var (inputs, targets) = ReferenceCase.Data(model, 33, seed: 5);
         TorchNetwork.Result first = test.Torch.Run(model.Parameters, inputs, targets, 33);
         TorchNetwork.Result second = test.Torch.Run(model.Parameters, inputs, targets, 33);

@@ -5,7 +5,7 @@ using System.Linq;
 namespace NetGen.Reference.Tests;
 
 /// <summary>A generated network and the same network written with TorchSharp.</summary>
-public sealed record ReferenceCase(string Name, Func<INetwork> Create, TorchNetwork Torch)
+public sealed record ReferenceCase(string Name, Func<ITrainableNetwork> Create, TorchNetwork Torch)
 {
     private static TorchNetwork Net(int inputs, LossKind loss, params TorchLayer[] layers) => new(new[] { inputs }, loss, layers);
 
@@ -42,9 +42,9 @@ public sealed record ReferenceCase(string Name, Func<INetwork> Create, TorchNetw
 
     /// <summary>A network initialized the generated way (seeded Xavier/He), with biases then set to random values so
     /// that the forward pass depends on them (the initializer leaves them zero).</summary>
-    public INetwork CreateInitialized(int seed)
+    public ITrainableNetwork CreateInitialized(int seed)
     {
-        INetwork model = Create();
+        ITrainableNetwork model = Create();
         model.InitializeParameters(seed);
         var random = new Random(seed);
         foreach (ParameterBlock block in Torch.Blocks(model.Parameters.Length).Where(b => b.Name.EndsWith("bias", StringComparison.Ordinal)))
@@ -58,7 +58,7 @@ public sealed record ReferenceCase(string Name, Func<INetwork> Create, TorchNetw
     }
 
     /// <summary>Inputs in [-1, 1] and targets that suit the loss, from a fixed seed.</summary>
-    public static (float[] Inputs, float[] Targets) Data(INetwork model, int batch, int seed)
+    public static (float[] Inputs, float[] Targets) Data(ITrainableNetwork model, int batch, int seed)
     {
         var random = new Random(seed);
         float Uniform(double low, double high) => (float)(low + (high - low) * random.NextDouble());

@@ -26,7 +26,7 @@ public static class ReferenceComparison
     public static string[] Mismatches(ITestOutputHelper output, ReferenceCase test, int batch, int seed, double relative = Tolerance.Relative,
         float scale = 1, Func<float, float>? mapInputs = null, Func<float, float>? mapParameters = null)
     {
-        INetwork model = test.CreateInitialized(seed);
+        ITrainableNetwork model = test.CreateInitialized(seed);
         var (inputs, targets) = ReferenceCase.Data(model, batch, seed + 100);
         if (mapInputs is not null)
         {

@@ -15,7 +15,7 @@ public sealed record ParameterBlock(string Name, int Offset, int Length, long[] 
 /// with gradients. Each leaf keeps NetGen's layout; the layer converts it to torch's layout inside the graph (for a dense
 /// layer <c>w.t()</c>: NetGen stores [inputs, units], <c>torch.nn.Linear</c> [units, inputs]). The conversion is then part of
 /// what the comparison checks, and the leaf's gradient comes back in NetGen's layout, ready to compare with
-/// <see cref="INetwork.Gradients"/> element for element.
+/// <see cref="ITrainableNetwork.Gradients"/> element for element.
 /// </summary>
 public sealed class TorchParameters
 {

@@ -44,7 +44,7 @@ public sealed class TrainingModeReferenceTests
     public TrainingModeReferenceTests(ITestOutputHelper output) => _output = output;
 
     /// <summary>A generated network with modes, its torch twin and the batch it is compared on.</summary>
-    public sealed record ModeCase(string Name, Func<INetwork> Create, TorchModeNetwork Torch, int Batch);
+    public sealed record ModeCase(string Name, Func<ITrainableNetwork> Create, TorchModeNetwork Torch, int Batch);
 
     private static TorchModeNetwork Net(int[] input, LossKind loss, params TorchModeLayer[] layers) => new(input, loss, layers);
 
@@ -98,7 +98,7 @@ public sealed class TrainingModeReferenceTests
     public void A_training_step_matches_torch_in_loss_gradients_and_running_statistics(string name)
     {
         ModeCase test = Named(name);
-        INetwork model = Prepare(test, seed: 11);
+        ITrainableNetwork model = Prepare(test, seed: 11);
         var (inputs, targets) = Data(model, test.Batch, seed: 12);
         var report = new List<string>();
         CompareTrainingStep(report, test, model, inputs, targets, masks: null);
@@ -120,7 +120,7 @@ public sealed class TrainingModeReferenceTests
         // test); batch 2 after convolutions still normalizes 2 x 49 values per channel. Batch 33: the sums over the batch
         // run past four vector widths and a tail. Batch 9 in the basic block: 9 x 36 = 324 values per channel.
         ModeCase test = Named(name) with { Batch = batch };
-        INetwork model = Prepare(test, seed: 71);
+        ITrainableNetwork model = Prepare(test, seed: 71);
         var (inputs, targets) = Data(model, batch, seed: 72);
         var report = new List<string>();
         CompareTrainingStep(report, test, model, inputs, targets, masks: null);
@@ -137,7 +137,7 @@ public sealed class TrainingModeReferenceTests
         // the gradients above it (about 1e-3 here), all cancellation, which both libraries compute as a few u of the
         // cancelling terms: it is compared only in the other tests. Everything else is compared here.
         ModeCase test = Named("batch norm after dense layers") with { Batch = 2 };
-        INetwork model = Prepare(test, seed: 71);
+        ITrainableNetwork model = Prepare(test, seed: 71);
         var (inputs, targets) = Data(model, 2, seed: 72);
         TorchModeNetwork.Result torch = test.Torch.Run(model.Parameters, model.Buffers, inputs, targets, 2, training: true);
         float loss = model.TrainStep(inputs, targets, 2);
@@ -161,7 +161,7 @@ public sealed class TrainingModeReferenceTests
         // Prepare sets running means in [-0.5, 0.5] and variances in [0.5, 2], far from the initial 0 and 1, so that
         // inference really normalizes with them (and not with the batch's statistics).
         ModeCase test = Named(name);
-        INetwork model = Prepare(test, seed: 21);
+        ITrainableNetwork model = Prepare(test, seed: 21);
         var (inputs, targets) = Data(model, test.Batch, seed: 22);
         var report = new List<string>();
         CompareInference(report, test, model, inputs, targets);
@@ -180,7 +180,7 @@ public sealed class TrainingModeReferenceTests
     {
         // Five steps on different batches (parameters fixed: the running statistics are what moves), then inference.
         ModeCase test = Named("batch norm after convolutions");
-        INetwork model = Prepare(test, seed: 31);
+        ITrainableNetwork model = Prepare(test, seed: 31);
         float[] torchBuffers = (float[])model.Buffers.Clone();
         var report = new List<string>();
         for (int step = 0; step < 5; step++)
@@ -204,7 +204,7 @@ public sealed class TrainingModeReferenceTests
     public void Dropout_with_the_recovered_masks_matches_torch_in_training_and_is_the_identity_in_inference(string name)
     {
         ModeCase test = Named(name);
-        INetwork model = Prepare(test, seed: 61);
+        ITrainableNetwork model = Prepare(test, seed: 61);
         var (inputs, targets) = Data(model, test.Batch, seed: 62);
         var report = new List<string>();
         var previous = new List<float[]>();
@@ -252,7 +252,7 @@ public sealed class TrainingModeReferenceTests
         Assert.Contains("MISMATCH loss (TrainStep)", TrainingMismatches(noShortcut, masks: null));
 
         ModeCase dropout = Named("dropout on the input and a hidden layer");
-        INetwork model = Prepare(dropout, seed: 61);
+        ITrainableNetwork model = Prepare(dropout, seed: 61);
         var (inputs, targets) = Data(model, dropout.Batch, seed: 62);
         IReadOnlyList<float[]> masks = RecoverMasks(model, inputs, targets, dropout.Batch);
         var unscaled = dropout with
@@ -271,7 +271,7 @@ public sealed class TrainingModeReferenceTests
 
     private string[] TrainingMismatches(ModeCase test, IReadOnlyList<float[]>? masks)
     {
-        INetwork model = Prepare(test, seed: 61);
+        ITrainableNetwork model = Prepare(test, seed: 61);
         var (inputs, targets) = Data(model, test.Batch, seed: 62);
         var report = new List<string>();
         CompareTrainingStep(report, test, model, inputs, targets, masks);
@@ -283,7 +283,7 @@ public sealed class TrainingModeReferenceTests
     /// (<c>TrainingLoss</c> before the step, which must not change any state, and <c>TrainStep</c>), every parameter
     /// block's gradient, the input gradients and the running statistics after the step.
     /// </summary>
-    private void CompareTrainingStep(List<string> report, ModeCase test, INetwork model, float[] inputs, float[] targets, IReadOnlyList<float[]>? masks)
+    private void CompareTrainingStep(List<string> report, ModeCase test, ITrainableNetwork model, float[] inputs, float[] targets, IReadOnlyList<float[]>? masks)
     {
         int batch = test.Batch;
         TorchModeNetwork.Result torch = test.Torch.Run(model.Parameters, model.Buffers, inputs, targets, batch, training: true, masks);
@@ -313,7 +313,7 @@ public sealed class TrainingModeReferenceTests
     /// Every parameter block's gradient (those from offset <paramref name="from"/> on), the biases that feed a batch norm
     /// held to vanish instead (see <see cref="BiasesBeforeBatchNorm"/>).
     /// </summary>
-    private static void CompareParameterGradients(List<string> report, INetwork model, TorchModeNetwork.Result torch, int from = 0)
+    private static void CompareParameterGradients(List<string> report, ITrainableNetwork model, TorchModeNetwork.Result torch, int from = 0)
     {
         Dictionary<int, int> cancelledBiases = BiasesBeforeBatchNorm(model);
         foreach (ParameterBlock block in torch.Blocks.Where(b => b.Offset >= from))
@@ -339,7 +339,7 @@ public sealed class TrainingModeReferenceTests
     /// which the batch mean removes again (d loss / d b = sum over the batch of dz, and batch norm's backward pass makes
     /// that sum zero). Both libraries return rounding noise there.
     /// </summary>
-    private static Dictionary<int, int> BiasesBeforeBatchNorm(INetwork model)
+    private static Dictionary<int, int> BiasesBeforeBatchNorm(ITrainableNetwork model)
     {
         IReadOnlyList<LayerDescription> layers = model.Description.Layers;
         var result = new Dictionary<int, int>();
@@ -373,7 +373,7 @@ public sealed class TrainingModeReferenceTests
     }
 
     /// <summary>Inference in both libraries with NetGen's current running statistics: outputs of <c>Forward</c> and the loss of <c>EvaluateLoss</c>.</summary>
-    private static void CompareInference(List<string> report, ModeCase test, INetwork model, float[] inputs, float[] targets)
+    private static void CompareInference(List<string> report, ModeCase test, ITrainableNetwork model, float[] inputs, float[] targets)
     {
         int batch = test.Batch;
         float[] buffersBefore = (float[])model.Buffers.Clone();
@@ -388,7 +388,7 @@ public sealed class TrainingModeReferenceTests
     }
 
     /// <summary>The torch twin must take exactly the weight and bias blocks that the generated description lists, in order.</summary>
-    private static void CheckLayout(INetwork model, IReadOnlyList<ParameterBlock> torchBlocks)
+    private static void CheckLayout(ITrainableNetwork model, IReadOnlyList<ParameterBlock> torchBlocks)
     {
         var described = new List<(int Offset, int Length)>();
         foreach (LayerDescription layer in model.Description.Layers)
@@ -415,7 +415,7 @@ public sealed class TrainingModeReferenceTests
     ///   input and the gradient at its hidden units, and column j is all zero exactly where hidden unit j of sample b
     ///   was dropped.
     /// </summary>
-    private static IReadOnlyList<float[]> RecoverMasks(INetwork model, float[] inputs, float[] targets, int batch)
+    private static IReadOnlyList<float[]> RecoverMasks(ITrainableNetwork model, float[] inputs, float[] targets, int batch)
     {
         long step = model.TrainingSteps;
         var inputGradients = new float[inputs.Length];
@@ -467,9 +467,9 @@ public sealed class TrainingModeReferenceTests
     /// constant set to random values so that the comparison depends on it: dense and conv biases in [-0.5, 0.5],
     /// batch-norm gamma in [0.5, 1.5] and beta in [-0.5, 0.5], running means in [-0.5, 0.5] and variances in [0.5, 2].
     /// </summary>
-    private static INetwork Prepare(ModeCase test, int seed)
+    private static ITrainableNetwork Prepare(ModeCase test, int seed)
     {
-        INetwork model = test.Create();
+        ITrainableNetwork model = test.Create();
         model.InitializeParameters(seed);
         var random = new Random(seed);
         float Uniform(double low, double high) => (float)(low + (high - low) * random.NextDouble());
@@ -500,7 +500,7 @@ public sealed class TrainingModeReferenceTests
     }
 
     /// <summary>Inputs in [-0.7, 1.3] (a non-zero mean for batch norm to remove) and targets that suit the loss.</summary>
-    private static (float[] Inputs, float[] Targets) Data(INetwork model, int batch, int seed)
+    private static (float[] Inputs, float[] Targets) Data(ITrainableNetwork model, int batch, int seed)
     {
         var random = new Random(seed);
         var inputs = new float[batch * model.InputSize];

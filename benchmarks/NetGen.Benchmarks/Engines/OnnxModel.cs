@@ -22,7 +22,7 @@ public sealed class OnnxModel : IDisposable
     /// <param name="threads">ONNX Runtime's intra-op threads (<see cref="SessionOptions.IntraOpNumThreads"/>).</param>
     /// <param name="inputs">A batch of inputs, NetGen's layout; bound, not copied.</param>
     /// <param name="batch">Samples in <paramref name="inputs"/>.</param>
-    public OnnxModel(INetwork model, int threads, float[] inputs, int batch)
+    public OnnxModel(ITrainableNetwork model, int threads, float[] inputs, int batch)
     {
         using var onnx = new MemoryStream();
         OnnxExporter.Export(model, onnx);

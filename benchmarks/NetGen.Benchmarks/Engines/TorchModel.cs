@@ -27,7 +27,7 @@ public sealed class TorchModel : IDisposable
     /// <param name="batch">Samples in <paramref name="inputs"/>.</param>
     /// <param name="labels">Class labels for training (null: inference only).</param>
     /// <param name="learningRate">The SGD learning rate for training.</param>
-    public TorchModel(INetwork model, int threads, float[] inputs, int batch, float[]? labels = null, float learningRate = 0)
+    public TorchModel(ITrainableNetwork model, int threads, float[] inputs, int batch, float[]? labels = null, float learningRate = 0)
     {
         torch.set_num_threads(threads);
         NetworkDescription description = model.Description;

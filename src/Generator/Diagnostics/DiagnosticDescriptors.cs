@@ -23,9 +23,9 @@ internal static class DiagnosticDescriptors
         "NG0004", "Invalid layer size",
         "Layer {0} ({1}): {2} must be at least {3}, but is {4}");
 
-    public static readonly DiagnosticDescriptor MissingLoss = Error(
-        "NG0005", "Network has no [Loss]",
-        "Network '{0}' declares no loss, so no training step can be generated; add [Loss(LossKind.SoftmaxCrossEntropy)] or another LossKind");
+    public static readonly DiagnosticDescriptor MissingLoss = Info(
+        "NG0005", "Network has no [Loss]: inference only",
+        "Network '{0}' declares no loss, so it is inference-only: it implements INetwork (Forward, Predict, export, checkpoints) but not ITrainableNetwork, and has no TrainStep; add [Loss(LossKind.SoftmaxCrossEntropy)] or another LossKind to train it");
 
     public static readonly DiagnosticDescriptor UnknownLoss = Error(
         "NG0006", "Unknown loss",
@@ -119,6 +119,9 @@ internal static class DiagnosticDescriptors
     // resolves nowhere in an IDE. The ids are listed there.
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    private static DiagnosticDescriptor Info(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
 
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);

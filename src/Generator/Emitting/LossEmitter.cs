@@ -28,7 +28,7 @@ internal static class LossEmitter
                     EmitMulticlassHinge(w, c);
                     break;
                 default:
-                    EmitElementwise(w, plan.Loss, c);
+                    EmitElementwise(w, plan.Loss!.Value, c);
                     break;
             }
             w.WriteLine("return total;");
@@ -40,7 +40,7 @@ internal static class LossEmitter
             ? "internal static float MeanLoss(double total, int batch) => (float)(total / batch);"
             : Invariant($"internal static float MeanLoss(double total, int batch) => (float)(total / ({c}.0 * batch));"));
         w.WriteLine();
-        if (Planner.IsClassLabelLoss(plan.Loss, c))
+        if (plan.Loss is { } loss && Planner.IsClassLabelLoss(loss, c))
         {
             w.WriteLine("[MethodImpl(MethodImplOptions.NoInlining)]");
             using (w.Block("private static void ThrowInvalidLabel(int sample, float label)"))
@@ -63,6 +63,7 @@ internal static class LossEmitter
 
     public static string Describe(NetworkPlan plan) => plan.Loss switch
     {
+        null => "none: inference only (no [Loss], so no training step; add one to train the network).",
         LossKindMirror.SoftmaxCrossEntropy => "Softmax cross-entropy: loss = logsumexp(y) - y[label], mean over the batch; d/dy = (softmax(y) - onehot(label)) / batch.",
         LossKindMirror.Hinge when plan.OutputSize > 1 => Invariant($"Multi-class hinge: loss = sum over j != label of max(0, 1 - y[label] + y[j]) / {plan.OutputSize}, mean over the batch."),
         LossKindMirror.Hinge => "Binary hinge: loss = max(0, 1 - t y) with t = -1 or +1, mean over the batch.",

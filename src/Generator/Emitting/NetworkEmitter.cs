@@ -63,13 +63,14 @@ internal static class NetworkEmitter
             w.WriteLine("{");
             w.Indent();
         }
+        string contract = plan.Trainable ? "global::NetGen.ITrainableNetwork" : "global::NetGen.INetwork";
         // A lower-case name draws the compiler's warnings about reserved names at the user's declaration already.
         bool lowerCase = plan.ClassName.TrimStart('@').All(c => c is >= 'a' and <= 'z');
         if (lowerCase)
         {
             w.WriteLine("#pragma warning disable CS8860, CS8981 // the class's name is the user's: its warning belongs to their declaration");
         }
-        w.WriteLine(Invariant($"{plan.Accessibility} partial class {plan.ClassName} : global::NetGen.INetwork, global::NetGen.ITeamWork"));
+        w.WriteLine(Invariant($"{plan.Accessibility} partial class {plan.ClassName} : {contract}, global::NetGen.ITeamWork"));
         if (lowerCase)
         {
             w.WriteLine("#pragma warning restore CS8860, CS8981");
@@ -83,8 +84,11 @@ internal static class NetworkEmitter
             EmitDescription(w, plan);
             w.WriteLine("int global::NetGen.INetwork.InputSize => InputSize;");
             w.WriteLine("int global::NetGen.INetwork.OutputSize => OutputSize;");
-            w.WriteLine("int global::NetGen.INetwork.TargetSize => TargetSize;");
-            w.WriteLine("global::NetGen.LossKind global::NetGen.INetwork.Loss => Loss;");
+            if (plan.Trainable)
+            {
+                w.WriteLine("int global::NetGen.ITrainableNetwork.TargetSize => TargetSize;");
+                w.WriteLine("global::NetGen.LossKind global::NetGen.ITrainableNetwork.Loss => Loss;");
+            }
             w.WriteLine("string global::NetGen.INetwork.Fingerprint => Fingerprint;");
             if (PublicApiEmitter.MinimumTrainingBatch(plan) > 1)
             {
@@ -122,8 +126,11 @@ internal static class NetworkEmitter
             PublicApiEmitter.EmitEntryPoints(w, plan);
             Dictionary<int, string> kernelNames = EmitLayerKernels(w, plan, out string layerKernels);
             EmitForwardPass(w, plan, kernelNames);
-            EmitBackwardPass(w, plan, kernelNames);
-            LossEmitter.Emit(w, plan);
+            if (plan.Trainable)
+            {
+                EmitBackwardPass(w, plan, kernelNames);
+                LossEmitter.Emit(w, plan);
+            }
             w.WriteRendered(layerKernels);
             ActivationEmitter.EmitHelpers(w, ActivationEmitter.Used(plan));
             if (plan.Layers.Any(l => l.Kind == LayerKind.Dropout))
@@ -304,14 +311,20 @@ internal static class NetworkEmitter
     {
         Constant(w, "Floats per input sample" + (plan.InputShape.Count > 1 ? Invariant($" ({Planner.FormatShape(plan.InputShape)}, channel-major)") : "") + ".", "int InputSize", plan.InputSize);
         Constant(w, "Floats per output sample.", "int OutputSize", plan.OutputSize);
-        Constant(w, Planner.IsClassLabelLoss(plan.Loss, plan.OutputSize)
-            ? "Floats per target sample: the class index, as a float."
-            : "Floats per target sample: one per output.", "int TargetSize", plan.TargetSize);
+        if (plan.Loss is { } loss)
+        {
+            Constant(w, Planner.IsClassLabelLoss(loss, plan.OutputSize)
+                ? "Floats per target sample: the class index, as a float."
+                : "Floats per target sample: one per output.", "int TargetSize", plan.TargetSize);
+        }
         Constant(w, "Trainable parameters in all layers.", "int ParameterCount", plan.ParameterCount);
         Constant(w, "Multiply-adds times two of one forward pass, per sample.", "long ForwardFlopsPerSample", plan.ForwardFlops);
-        w.WriteLine("/// <summary>The loss the training step minimizes.</summary>");
-        w.WriteLine(Invariant($"public const global::NetGen.LossKind Loss = global::NetGen.LossKind.{plan.Loss};"));
-        w.WriteLine();
+        if (plan.Trainable)
+        {
+            w.WriteLine("/// <summary>The loss the training step minimizes.</summary>");
+            w.WriteLine(Invariant($"public const global::NetGen.LossKind Loss = global::NetGen.LossKind.{plan.Loss};"));
+            w.WriteLine();
+        }
         w.WriteLine(Invariant($"/// <summary>Hash of the architecture <c>{plan.Canonical}</c>; checkpoints carry it.</summary>"));
         w.WriteLine(Invariant($"public const string Fingerprint = \"{plan.Fingerprint}\";"));
         w.WriteLine();
@@ -376,19 +389,34 @@ internal static class NetworkEmitter
         w.WriteLine("/// <summary>All trainable parameters, laid out as the file header shows. Initialized with seed 0 on construction.</summary>");
         w.WriteLine("public float[] Parameters { get; } = CreateParameters();");
         w.WriteLine();
-        w.WriteLine("/// <summary>The gradient of the last training step's mean loss, in the layout of <see cref=\"Parameters\"/>.</summary>");
-        w.WriteLine("public float[] Gradients { get; } = new float[ParameterCount];");
-        w.WriteLine();
+        if (plan.Trainable)
+        {
+            w.WriteLine("/// <summary>The gradient of the last training step's mean loss, in the layout of <see cref=\"Parameters\"/>.</summary>");
+            w.WriteLine("public float[] Gradients { get; } = new float[ParameterCount];");
+            w.WriteLine();
+        }
         foreach (LayerPlan layer in plan.Layers.Where(l => l.HasParameters))
         {
             string what = Planner.Describe(layer);
             SpanAccessor(w, layer.Name + "Weights", "Parameters", layer.WeightOffset, layer.WeightLength, Invariant($"Weights of layer {layer.Index}, {what}, {LayerEmitter.WeightShape(layer)}."));
-            SpanAccessor(w, layer.Name + "WeightsGradient", "Gradients", layer.WeightOffset, layer.WeightLength, Invariant($"Gradient of <see cref=\"{layer.Name}Weights\"/>."));
+            if (plan.Trainable)
+            {
+                SpanAccessor(w, layer.Name + "WeightsGradient", "Gradients", layer.WeightOffset, layer.WeightLength, Invariant($"Gradient of <see cref=\"{layer.Name}Weights\"/>."));
+            }
             if (layer.BiasLength > 0)
             {
                 SpanAccessor(w, layer.Name + "Bias", "Parameters", layer.BiasOffset, layer.BiasLength, Invariant($"Biases of layer {layer.Index}, {what}, {LayerEmitter.BiasShape(layer)}."));
-                SpanAccessor(w, layer.Name + "BiasGradient", "Gradients", layer.BiasOffset, layer.BiasLength, Invariant($"Gradient of <see cref=\"{layer.Name}Bias\"/>."));
+                if (plan.Trainable)
+                {
+                    SpanAccessor(w, layer.Name + "BiasGradient", "Gradients", layer.BiasOffset, layer.BiasLength, Invariant($"Gradient of <see cref=\"{layer.Name}Bias\"/>."));
+                }
             }
+        }
+        if (!plan.Trainable)
+        {
+            w.WriteLine("private int _threads = 1;");
+            w.WriteLine();
+            return;
         }
         w.WriteLine("// Training buffers of each part of a batch (one part unless Threads > 1), grown to the largest share seen, so");
         w.WriteLine("// that steps allocate nothing after that. Part 0 writes its weight gradients into Gradients, part k into _partGradients[k - 1].");
@@ -666,7 +694,7 @@ internal static class NetworkEmitter
         w.WriteLine("/// <summary>The architecture as data (layers, shapes, parameter offsets), for exporters and tools.</summary>");
         w.WriteLine("public static global::NetGen.NetworkDescription Description { get; } = new(");
         w.Indent();
-        w.WriteLine(Invariant($"\"{plan.ClassName.TrimStart('@')}\", new[] {{ {string.Join(", ", plan.InputShape)} }}, global::NetGen.LossKind.{plan.Loss}, new global::NetGen.LayerDescription[]"));
+        w.WriteLine(Invariant($"\"{plan.ClassName.TrimStart('@')}\", new[] {{ {string.Join(", ", plan.InputShape)} }}, {(plan.Loss is null ? "null" : "global::NetGen.LossKind." + plan.Loss)}, new global::NetGen.LayerDescription[]"));
         w.WriteLine("{");
         w.Indent();
         foreach (LayerPlan layer in plan.Layers)

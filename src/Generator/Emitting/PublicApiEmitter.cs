@@ -15,8 +15,6 @@ internal static class PublicApiEmitter
     public static void Emit(SourceWriter w, NetworkPlan plan)
     {
         string k = NetworkEmitter.Kernels(plan);
-        bool hasResidual = plan.Layers.Any(l => l.Kind == LayerKind.ResidualEnd);
-        bool hasNorm = NetworkEmitter.HasNorm(plan);
 
         w.WriteLine("/// <summary>Runs inference on one sample. Thread-safe; allocation-free after a thread's first call.</summary>");
         w.WriteLine("/// <param name=\"input\">The sample, <see cref=\"InputSize\"/> floats.</param>");
@@ -44,7 +42,8 @@ internal static class PublicApiEmitter
         w.WriteLine($"private void InferPart(ref float inputs, ref float outputs, int first, int count) => {k}.Infer(Parameters, Buffers, ref inputs, ref outputs, first, count);");
         w.WriteLine();
 
-        if (Planner.IsClassLabelLoss(plan.Loss, plan.OutputSize))
+        // An inference-only network with several outputs is read as a classifier too: its class is the largest output.
+        if (plan.Loss is { } loss ? Planner.IsClassLabelLoss(loss, plan.OutputSize) : plan.OutputSize > 1)
         {
             w.WriteLine("/// <summary>");
             w.WriteLine("/// The most likely class of one sample: the index of the largest output. Thread-safe and allocation-free. Throws");
@@ -105,6 +104,31 @@ internal static class PublicApiEmitter
         }
         w.WriteLine();
 
+        if (plan.Trainable)
+        {
+            EmitTrainingApi(w, plan);
+        }
+
+        EmitParallelism(w, plan);
+
+        w.WriteLine("// A batch size in 1..MaxBatchSize (so that no size below overflows), and inputs of that many samples.");
+        using (w.Block($"private static void CheckBatch({ReadOnlySpan}<float> inputs, int batchSize)"))
+        {
+            w.WriteLine("if (batchSize < 1 || batchSize > MaxBatchSize)");
+            w.WriteLine("    throw new global::System.ArgumentOutOfRangeException(\"batchSize\", batchSize, $\"The batch size must be between 1 and {MaxBatchSize} (larger batches do not fit in .NET arrays).\");");
+            w.WriteLine("if (inputs.Length != batchSize * InputSize)");
+            w.WriteLine($"    throw new {ArgumentException}($\"inputs holds {{inputs.Length}} floats; {{batchSize}} samples of {{InputSize}} inputs need {{batchSize * InputSize}}.\", \"inputs\");");
+        }
+        w.WriteLine();
+    }
+
+    /// <summary>The training surface of a network with a loss: losses, the training step, its buffers and checks.</summary>
+    private static void EmitTrainingApi(SourceWriter w, NetworkPlan plan)
+    {
+        string k = NetworkEmitter.Kernels(plan);
+        bool hasResidual = plan.Layers.Any(l => l.Kind == LayerKind.ResidualEnd);
+        bool hasNorm = NetworkEmitter.HasNorm(plan);
+
         w.WriteLine("/// <summary>The mean loss of a batch in inference mode (no dropout, running statistics), without gradients. Thread-safe.</summary>");
         w.WriteLine($"public float EvaluateLoss({ReadOnlySpan}<float> inputs, {ReadOnlySpan}<float> targets, int batchSize) => BatchLoss(inputs, targets, batchSize, training: false);");
         w.WriteLine();
@@ -161,8 +185,6 @@ internal static class PublicApiEmitter
         w.WriteLine("        ref inputs, targets, ref inputGradients, wantInputGradient, first, count, batch, noise" + (hasNorm ? ", in team, _normSums" : "") + ");");
         w.WriteLine();
 
-        EmitParallelism(w, plan);
-
         using (w.Block("private void EnsureCapacity(int samplesPerPart, int parts)"))
         {
             w.WriteLine("if (samplesPerPart <= _capacity && parts <= _workspaces.Length) return;");
@@ -189,15 +211,6 @@ internal static class PublicApiEmitter
             w.WriteLine("float[][] buffers = new float[count][];");
             w.WriteLine("for (int i = 0; i < count; i++) buffers[i] = new float[length];");
             w.WriteLine("return buffers;");
-        }
-        w.WriteLine();
-        w.WriteLine("// A batch size in 1..MaxBatchSize (so that no size below overflows), and inputs of that many samples.");
-        using (w.Block($"private static void CheckBatch({ReadOnlySpan}<float> inputs, int batchSize)"))
-        {
-            w.WriteLine("if (batchSize < 1 || batchSize > MaxBatchSize)");
-            w.WriteLine("    throw new global::System.ArgumentOutOfRangeException(\"batchSize\", batchSize, $\"The batch size must be between 1 and {MaxBatchSize} (larger batches do not fit in .NET arrays).\");");
-            w.WriteLine("if (inputs.Length != batchSize * InputSize)");
-            w.WriteLine($"    throw new {ArgumentException}($\"inputs holds {{inputs.Length}} floats; {{batchSize}} samples of {{InputSize}} inputs need {{batchSize * InputSize}}.\", \"inputs\");");
         }
         w.WriteLine();
         w.WriteLine("// The dropout masks' key for the next training step: a hash of the seed and the step count.");
@@ -276,6 +289,32 @@ internal static class PublicApiEmitter
             w.WriteLine("MemoryMarshal.CreateReadOnlySpan(ref ws, WorkspacePerSample).CopyTo(activations);");
         }
         w.WriteLine();
+        if (plan.Trainable)
+        {
+            EmitTrainingEntryPoints(w, output, trainLogits, single, hasNorm);
+        }
+        w.WriteLine("// A prediction needs a finite input: NaN or infinity would answer a class for no reason.");
+        using (w.Block("internal static void CheckFinite(ReadOnlySpan<float> input)"))
+        {
+            w.WriteLine("for (int i = 0; i < input.Length; i++)");
+            w.WriteLine("    if (!float.IsFinite(input[i]))");
+            w.WriteLine("        throw new ArgumentException($\"input[{i}] is {input[i]}: there is no prediction for an input that is not finite.\", \"input\");");
+        }
+        w.WriteLine();
+        w.WriteLine("[MethodImpl(MethodImplOptions.NoInlining)]");
+        using (w.Block("internal static void ThrowNonFiniteOutput(ReadOnlySpan<float> input, int output, float value)"))
+        {
+            w.WriteLine("for (int i = 0; i < input.Length; i++)");
+            w.WriteLine("    if (!float.IsFinite(input[i]))");
+            w.WriteLine("        throw new ArgumentException($\"input[{i}] is {input[i]}: the network's output {output} is {value}, so there is no prediction; pass finite inputs.\", \"input\");");
+            w.WriteLine("throw new InvalidOperationException($\"The network's output {output} is {value} for a finite input: its parameters are not finite (a diverged training run or a damaged checkpoint), so there is no prediction.\");");
+        }
+        w.WriteLine();
+    }
+
+    /// <summary>The kernel class's training entry points: a batch's loss, one part of a training step.</summary>
+    private static void EmitTrainingEntryPoints(SourceWriter w, LayerPlan output, string trainLogits, string single, bool hasNorm)
+    {
         w.WriteLine("// The mean loss of a batch in inference or training mode, in this thread's workspace.");
         using (w.Block("internal static float BatchLoss(float[] parameters, float[] buffers, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, bool training, ulong noise)"))
         {
@@ -299,23 +338,6 @@ internal static class PublicApiEmitter
             w.WriteLine("RunBackward(ref p, ref MemoryMarshal.GetArrayDataReference(gradients), ref input, ref ws, ref dA, ref MemoryMarshal.GetArrayDataReference(deltaB),");
             w.WriteLine(Invariant($"    ref deltaC is null ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetArrayDataReference(deltaC), ref inputGradient, wantInputGradient, count, first, noise{(hasNorm ? ", in team, normSums" : "")});"));
             w.WriteLine("return loss;");
-        }
-        w.WriteLine();
-        w.WriteLine("// A prediction needs a finite input: NaN or infinity would answer a class for no reason.");
-        using (w.Block("internal static void CheckFinite(ReadOnlySpan<float> input)"))
-        {
-            w.WriteLine("for (int i = 0; i < input.Length; i++)");
-            w.WriteLine("    if (!float.IsFinite(input[i]))");
-            w.WriteLine("        throw new ArgumentException($\"input[{i}] is {input[i]}: there is no prediction for an input that is not finite.\", \"input\");");
-        }
-        w.WriteLine();
-        w.WriteLine("[MethodImpl(MethodImplOptions.NoInlining)]");
-        using (w.Block("internal static void ThrowNonFiniteOutput(ReadOnlySpan<float> input, int output, float value)"))
-        {
-            w.WriteLine("for (int i = 0; i < input.Length; i++)");
-            w.WriteLine("    if (!float.IsFinite(input[i]))");
-            w.WriteLine("        throw new ArgumentException($\"input[{i}] is {input[i]}: the network's output {output} is {value}, so there is no prediction; pass finite inputs.\", \"input\");");
-            w.WriteLine("throw new InvalidOperationException($\"The network's output {output} is {value} for a finite input: its parameters are not finite (a diverged training run or a damaged checkpoint), so there is no prediction.\");");
         }
         w.WriteLine();
     }
@@ -353,7 +375,7 @@ internal static class PublicApiEmitter
         w.WriteLine("// A batch is split only when every thread gets a few microseconds of work: handing a part to another");
         w.WriteLine("// thread costs about one.");
         w.WriteLine("private const long MinimumParallelFlops = 2_000_000;");
-        w.WriteLine("private const int JobForward = 0, JobTrainStep = 1;");
+        w.WriteLine(plan.Trainable ? "private const int JobForward = 0, JobTrainStep = 1;" : "private const int JobForward = 0;");
         w.WriteLine();
         w.WriteLine("private int PartsFor(int batchSize) => _threads == 1 || batchSize * ForwardFlopsPerSample < MinimumParallelFlops ? 1 : global::System.Math.Min(_threads, batchSize);");
         w.WriteLine();
@@ -361,10 +383,19 @@ internal static class PublicApiEmitter
         using (w.Block("void global::NetGen.ITeamWork.Execute(in global::NetGen.TeamTask task)"))
         {
             w.WriteLine("int batch = task.Call.Batch, first = task.FirstSample(batch), count = task.SampleCount(batch);");
+            if (!plan.Trainable)
+            {
+                w.WriteLine("InferPart(ref task.Inputs, ref task.Outputs, first, count);");
+                return;
+            }
             using (w.Block("if (task.Call.Job == JobForward)"))
             {
                 w.WriteLine("InferPart(ref task.Inputs, ref task.Outputs, first, count);");
                 w.WriteLine("return;");
+            }
+            if (!plan.Trainable)
+            {
+                return;
             }
             w.WriteLine($"{ReadOnlySpan}<float> targets = {MemoryMarshal}.CreateReadOnlySpan(ref task.Targets, batch * TargetSize);");
             w.WriteLine($"bool wantInputGradient = !{Unsafe}.IsNullRef(ref task.InputGradients);");

@@ -11,7 +11,7 @@ internal sealed record NetworkPlan(
     EquatableArray<int> InputShape,
     int InputSize,
     int OutputSize,
-    LossKindMirror Loss,
+    LossKindMirror? Loss,
     int TargetSize,
     EquatableArray<LayerPlan> Layers,
     int ParameterCount,
@@ -22,7 +22,11 @@ internal sealed record NetworkPlan(
     int BufferCount,
     long ForwardFlops,
     string Fingerprint,
-    string Canonical);
+    string Canonical)
+{
+    /// <summary>Whether the network declares a loss and so gets a training surface; without one it is inference-only.</summary>
+    public bool Trainable => Loss is not null;
+}
 
 internal sealed record LayerPlan(
     int Index,

@@ -119,8 +119,9 @@ internal static partial class Planner
         int outputSize = (int)Size(shape);
         if (spec.Loss is null)
         {
+            // Inference-only: no loss, no training surface (the class implements INetwork, not ITrainableNetwork).
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingLoss, spec.Location, spec.ClassName));
-            return null;
+            return Build(spec, inputShape, layers, state, outputSize, loss: null);
         }
         if (spec.Loss.Kind < 0 || spec.Loss.Kind > (int)LossKindMirror.BinaryCrossEntropy)
         {
@@ -135,10 +136,15 @@ internal static partial class Planner
             return null;
         }
 
+        return Build(spec, inputShape, layers, state, outputSize, loss);
+    }
+
+    private static NetworkPlan Build(NetworkSpec spec, int[] inputShape, List<LayerPlan> layers, PlanState state, int outputSize, LossKindMirror? loss)
+    {
         string canonical = Canonical(inputShape, layers, loss);
         return new NetworkPlan(
             spec.Namespace, spec.ClassName, spec.Accessibility, inputShape.ToEquatableArray(), (int)Size(inputShape), outputSize, loss,
-            IsClassLabelLoss(loss, outputSize) ? 1 : outputSize, layers.ToEquatableArray(), (int)state.ParameterCount, (int)state.WorkspacePerSample,
+            loss is { } kind && IsClassLabelLoss(kind, outputSize) ? 1 : outputSize, layers.ToEquatableArray(), (int)state.ParameterCount, (int)state.WorkspacePerSample,
             (int)state.DeltaPerSample, (int)state.ScratchSize, (int)state.StatsSize, (int)state.BufferCount, state.Flops, Fingerprint(canonical), canonical);
     }
 
@@ -238,7 +244,7 @@ internal static partial class Planner
         _ => layer.Kind.ToString(),
     };
 
-    private static string Canonical(int[] input, List<LayerPlan> layers, LossKindMirror loss)
+    private static string Canonical(int[] input, List<LayerPlan> layers, LossKindMirror? loss)
     {
         var text = new StringBuilder("Input(").Append(FormatShape(input)).Append(')');
         foreach (LayerPlan layer in layers)
@@ -255,7 +261,7 @@ internal static partial class Planner
                 _ => layer.Kind.ToString(),
             });
         }
-        return text.Append("|Loss(").Append(loss).Append(')').ToString();
+        return (loss is null ? text : text.Append("|Loss(").Append(loss).Append(')')).ToString();
     }
 
     /// <summary>FNV-1a, 64 bits, over the canonical architecture text: stable across runs, machines and .NET versions.</summary>

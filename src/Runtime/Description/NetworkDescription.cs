@@ -75,6 +75,6 @@ public sealed record LayerDescription(
 /// <summary>A generated network's architecture as data: input shape, layers in order, loss.</summary>
 /// <param name="Name">The network class's name.</param>
 /// <param name="InputShape">Input dimensions of one sample.</param>
-/// <param name="Loss">The training loss.</param>
+/// <param name="Loss">The training loss; null for an inference-only network (declared without <c>[Loss]</c>).</param>
 /// <param name="Layers">The layers in order.</param>
-public sealed record NetworkDescription(string Name, int[] InputShape, LossKind Loss, IReadOnlyList<LayerDescription> Layers);
+public sealed record NetworkDescription(string Name, int[] InputShape, LossKind? Loss, IReadOnlyList<LayerDescription> Layers);

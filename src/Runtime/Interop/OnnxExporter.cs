@@ -139,7 +139,7 @@ public static class OnnxExporter
 
         graph.Graph.Input.Add(FloatTensor(InputName, BatchDimension, description.InputShape));
         graph.Graph.Output.Add(FloatTensor(OutputName, BatchDimension, shape));
-        graph.Graph.DocString = Invariant($"NetGen network {description.Name} (loss {description.Loss}); output: {outputMeaning}.");
+        graph.Graph.DocString = Invariant($"NetGen network {description.Name} ({(description.Loss is { } loss ? "loss " + loss : "inference-only")}); output: {outputMeaning}.");
 
         var proto = new ModelProto
         {
@@ -153,7 +153,10 @@ public static class OnnxExporter
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.OpsetVersion });
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "netgen.network", Value = description.Name });
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "netgen.fingerprint", Value = model.Fingerprint });
-        proto.MetadataProps.Add(new StringStringEntryProto { Key = "netgen.loss", Value = description.Loss.ToString() });
+        if (description.Loss is { } trainedWith)
+        {
+            proto.MetadataProps.Add(new StringStringEntryProto { Key = "netgen.loss", Value = trainedWith.ToString() });
+        }
         return proto;
     }
 

@@ -16,7 +16,7 @@ public static class GradientClipping
     /// multiplied by <c>maxNorm / (norm + 1e-6)</c> when that factor is below 1, and left unchanged otherwise. The
     /// direction of the step is kept; only its length shrinks.
     /// </summary>
-    /// <param name="gradients">The gradients of all parameters, as one flat buffer (e.g. <see cref="INetwork.Gradients"/>).</param>
+    /// <param name="gradients">The gradients of all parameters, as one flat buffer (e.g. <see cref="ITrainableNetwork.Gradients"/>).</param>
     /// <param name="maxNorm">The largest allowed norm; positive and finite.</param>
     /// <returns>
     /// The norm before clipping (useful to log). If it is NaN or infinite the gradients are left unchanged, so the caller

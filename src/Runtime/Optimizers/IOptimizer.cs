@@ -4,7 +4,7 @@ namespace NetGen;
 
 /// <summary>
 /// Updates a flat parameter buffer from the gradient of the same layout (see <see cref="INetwork.Parameters"/> and
-/// <see cref="INetwork.Gradients"/>). An optimizer with state (momentum, moment estimates) binds that state to the first
+/// <see cref="ITrainableNetwork.Gradients"/>). An optimizer with state (momentum, moment estimates) binds that state to the first
 /// buffer it steps, so use one optimizer instance per parameter buffer.
 /// </summary>
 /// <remarks>

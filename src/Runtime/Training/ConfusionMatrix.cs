@@ -100,7 +100,7 @@ public sealed class ConfusionMatrix
     /// or infinite, or the class names are not one distinct name per class.
     /// </exception>
     /// <exception cref="InvalidOperationException">An output is NaN or infinite for finite inputs: the model's parameters are not finite.</exception>
-    public static ConfusionMatrix Compute(INetwork model, Dataset data, int batchSize = 256, IReadOnlyList<string>? classNames = null)
+    public static ConfusionMatrix Compute(ITrainableNetwork model, Dataset data, int batchSize = 256, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);

@@ -14,8 +14,8 @@ public static class Evaluation
     }
 
     /// <summary>
-    /// Computes the mean loss per sample (the batch means of <see cref="INetwork.EvaluateLoss"/> weighted by batch size)
-    /// and the accuracy. What counts as correct depends on the loss: for a class label per sample (<see cref="INetwork.TargetSize"/>
+    /// Computes the mean loss per sample (the batch means of <see cref="ITrainableNetwork.EvaluateLoss"/> weighted by batch size)
+    /// and the accuracy. What counts as correct depends on the loss: for a class label per sample (<see cref="ITrainableNetwork.TargetSize"/>
     /// 1, several outputs) the output with the largest value (the first on ties) must be the label; for
     /// <see cref="LossKind.BinaryCrossEntropy"/> each output must fall on the same side of 0.5 as its target, counted per
     /// output; for a one-output <see cref="LossKind.Hinge"/> the sign of the output (0 counts as positive) must match the
@@ -27,7 +27,7 @@ public static class Evaluation
     /// <param name="batchSize">Samples per forward pass; at least 1, at most the model's batch capacity.</param>
     /// <exception cref="ArgumentException">The dataset is empty, does not fit the model, or (with an accuracy) holds a NaN or infinite value.</exception>
     /// <exception cref="InvalidOperationException">An output is NaN or infinite for finite inputs: the model's parameters are not finite.</exception>
-    public static EvaluationResult Evaluate(INetwork model, Dataset data, int batchSize = 256) =>
+    public static EvaluationResult Evaluate(ITrainableNetwork model, Dataset data, int batchSize = 256) =>
         Run(model, data, batchSize, computeLoss: true);
 
     /// <summary>The accuracy part of <see cref="Evaluate"/>, without computing the loss.</summary>
@@ -37,11 +37,11 @@ public static class Evaluation
     /// <returns>The fraction of correct predictions, or <see cref="double.NaN"/> for a regression loss.</returns>
     /// <exception cref="ArgumentException">The dataset is empty, does not fit the model, or holds a NaN or infinite value.</exception>
     /// <exception cref="InvalidOperationException">An output is NaN or infinite for finite inputs: the model's parameters are not finite.</exception>
-    public static double Accuracy(INetwork model, Dataset data, int batchSize = 256) =>
+    public static double Accuracy(ITrainableNetwork model, Dataset data, int batchSize = 256) =>
         Run(model, data, batchSize, computeLoss: false).Accuracy;
 
     /// <summary>Checks that <paramref name="data"/> is non-empty and in the sample layout of <paramref name="model"/>.</summary>
-    internal static void EnsureFits(INetwork model, Dataset data, string paramName)
+    internal static void EnsureFits(ITrainableNetwork model, Dataset data, string paramName)
     {
         if (data.InputSize != model.InputSize || data.TargetSize != model.TargetSize)
         {
@@ -56,7 +56,7 @@ public static class Evaluation
         }
     }
 
-    private static EvaluationResult Run(INetwork model, Dataset data, int batchSize, bool computeLoss)
+    private static EvaluationResult Run(ITrainableNetwork model, Dataset data, int batchSize, bool computeLoss)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -102,9 +102,9 @@ public static class Evaluation
     }
 
     /// <summary>Whether <see cref="Evaluate"/> measures an accuracy for <paramref name="model"/> (false for a regression loss).</summary>
-    internal static bool HasAccuracy(INetwork model) => RuleFor(model) != AccuracyRule.None;
+    internal static bool HasAccuracy(ITrainableNetwork model) => RuleFor(model) != AccuracyRule.None;
 
-    private static AccuracyRule RuleFor(INetwork model)
+    private static AccuracyRule RuleFor(ITrainableNetwork model)
     {
         if (model.TargetSize == 1 && model.OutputSize > 1)
         {

@@ -6,7 +6,7 @@ using System.Threading;
 namespace NetGen;
 
 /// <summary>
-/// Trains any <see cref="INetwork"/> by mini-batch gradient descent: per epoch a seeded shuffle of the samples, then per
+/// Trains any <see cref="ITrainableNetwork"/> by mini-batch gradient descent: per epoch a seeded shuffle of the samples, then per
 /// batch an optional augmentation, a training step of the model, optional gradient clipping, and an update by the
 /// optimizer at the rate of an optional schedule; after each epoch an optional validation, early-stopping check, log
 /// line and checkpoint. Runs are deterministic: the same options, data, initial parameters and optimizer settings give
@@ -37,7 +37,7 @@ public sealed class Trainer
     /// own code). The schedule's step counter starts at 0, whatever the optimizer's own <see cref="IOptimizer.StepCount"/>.
     /// </summary>
     /// <param name="model">The model to train; its parameters are updated in place.</param>
-    /// <param name="optimizer">Updates <see cref="INetwork.Parameters"/> from <see cref="INetwork.Gradients"/> after each step.</param>
+    /// <param name="optimizer">Updates <see cref="INetwork.Parameters"/> from <see cref="ITrainableNetwork.Gradients"/> after each step.</param>
     /// <param name="train">The training set, in the model's sample layout.</param>
     /// <param name="validation">If given, evaluated after every epoch (in batches of <see cref="TrainerOptions.BatchSize"/>).</param>
     /// <param name="progress">Receives a report after every batch and at the end of every epoch.</param>
@@ -49,7 +49,7 @@ public sealed class Trainer
     /// <exception cref="TrainingDivergedException">A training step returned a NaN or infinite loss or gradient norm.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public TrainingHistory Fit(
-        INetwork model,
+        ITrainableNetwork model,
         IOptimizer optimizer,
         Dataset train,
         Dataset? validation = null,
@@ -86,7 +86,7 @@ public sealed class Trainer
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public TrainingHistory Resume(
         Checkpoint checkpoint,
-        INetwork model,
+        ITrainableNetwork model,
         IOptimizer optimizer,
         Dataset train,
         Dataset? validation = null,
@@ -135,7 +135,7 @@ public sealed class Trainer
         return Run(model, optimizer, train, validation, state, progress, cancellationToken);
     }
 
-    private void Validate(INetwork model, IOptimizer optimizer, Dataset train, Dataset? validation)
+    private void Validate(ITrainableNetwork model, IOptimizer optimizer, Dataset train, Dataset? validation)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -198,7 +198,7 @@ public sealed class Trainer
     }
 
     private TrainingHistory Run(
-        INetwork model, IOptimizer optimizer, Dataset train, Dataset? validation, TrainerState start,
+        ITrainableNetwork model, IOptimizer optimizer, Dataset train, Dataset? validation, TrainerState start,
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         int count = train.Count;

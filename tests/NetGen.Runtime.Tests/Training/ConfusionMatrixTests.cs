@@ -9,7 +9,7 @@ public sealed class ConfusionMatrixTests
     /// Three classes; IdentityNetwork outputs its inputs, so each sample's input is the score vector and its target the label.
     /// Predictions (argmax) vs labels: (0,0) (0,0) (1,0) (1,1) (2,1) (2,2) (2,2) (0,2).
     /// </summary>
-    private static (INetwork Model, Dataset Data) Classifier()
+    private static (ITrainableNetwork Model, Dataset Data) Classifier()
     {
         float[] scores =
         [
@@ -29,7 +29,7 @@ public sealed class ConfusionMatrixTests
     [Fact]
     public void Counts_precision_and_recall_follow_the_predictions()
     {
-        (INetwork model, Dataset data) = Classifier();
+        (ITrainableNetwork model, Dataset data) = Classifier();
         ConfusionMatrix matrix = ConfusionMatrix.Compute(model, data, batchSize: 3);
 
         long[,] expected = { { 2, 1, 0 }, { 0, 1, 1 }, { 1, 0, 2 } };
@@ -98,7 +98,7 @@ public sealed class ConfusionMatrixTests
     [Fact]
     public void The_table_shows_counts_recall_and_precision()
     {
-        (INetwork model, Dataset data) = Classifier();
+        (ITrainableNetwork model, Dataset data) = Classifier();
         string table = ConfusionMatrix.Compute(model, data).ToString();
 
         string[] lines = table.TrimEnd('\n').Split('\n');
@@ -111,7 +111,7 @@ public sealed class ConfusionMatrixTests
     [Fact]
     public void With_class_names_the_table_names_the_classes()
     {
-        (INetwork model, Dataset data) = Classifier();
+        (ITrainableNetwork model, Dataset data) = Classifier();
         string table = ConfusionMatrix.Compute(model, data, classNames: ["setosa", "versicolor", "virginica"]).ToString();
 
         string[] lines = table.TrimEnd('\n').Split('\n');

@@ -6,7 +6,7 @@ namespace NetGen.Runtime.Tests.Training;
 /// A network whose outputs are its inputs, so a test chooses the outputs through the data. Its loss is the batch mean of
 /// each sample's first input, which makes the batch weighting of the mean loss checkable by hand.
 /// </summary>
-internal sealed class IdentityNetwork(int size, int targetSize, LossKind loss) : INetwork
+internal sealed class IdentityNetwork(int size, int targetSize, LossKind loss) : ITrainableNetwork
 {
     public int InputSize => size;
     public int OutputSize => size;

@@ -6,7 +6,7 @@ namespace NetGen.Runtime.Tests.Training;
 /// y = w . x + b with the mean squared error, gradients derived by hand: dL/dw = 2/B sum_b (y_b - t_b) x_b,
 /// dL/db = 2/B sum_b (y_b - t_b). Parameters are laid out as [w_0 .. w_{n-1}, b].
 /// </summary>
-internal sealed class LinearRegressionNetwork(int inputSize) : INetwork
+internal sealed class LinearRegressionNetwork(int inputSize) : ITrainableNetwork
 {
     public int InputSize => inputSize;
     public int OutputSize => 1;

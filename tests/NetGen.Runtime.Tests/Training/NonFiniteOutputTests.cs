@@ -7,7 +7,7 @@ namespace NetGen.Runtime.Tests.Training;
 public sealed class NonFiniteOutputTests
 {
     /// <summary>Outputs are the inputs times one parameter: a NaN or infinite parameter spoils every output of a finite input.</summary>
-    private sealed class ScaledNetwork(int size, LossKind loss, float scale) : INetwork
+    private sealed class ScaledNetwork(int size, LossKind loss, float scale) : ITrainableNetwork
     {
         public int InputSize => size;
         public int OutputSize => size;

@@ -7,7 +7,7 @@ namespace NetGen.Runtime.Tests.Training;
 /// and the batch size, and returns the batch mean of the ids as its loss (NaN or infinity at a chosen call, to test
 /// divergence). It refuses batches below a chosen minimum, as batch normalization does. It also records the bytes the thread has allocated at each call. It never allocates itself.
 /// </summary>
-internal sealed class RecordingNetwork(int capacity, int failAtCall = -1, float failureLoss = float.NaN, int minimumBatch = 1) : INetwork
+internal sealed class RecordingNetwork(int capacity, int failAtCall = -1, float failureLoss = float.NaN, int minimumBatch = 1) : ITrainableNetwork
 {
     private readonly int[] _batchSizes = new int[capacity];
     private readonly long[] _allocatedBytes = new long[capacity];

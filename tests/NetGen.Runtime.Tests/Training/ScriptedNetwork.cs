@@ -6,7 +6,7 @@ namespace NetGen.Runtime.Tests.Training;
 /// A one-parameter network whose gradient is always -1, so SGD with learning rate 1 adds 1 to the parameter per step, and
 /// whose loss (training and validation) is a chosen function of the parameter: a test scripts the loss curve epoch by epoch.
 /// </summary>
-internal sealed class ScriptedNetwork(Func<float, float> lossOfParameter) : INetwork
+internal sealed class ScriptedNetwork(Func<float, float> lossOfParameter) : ITrainableNetwork
 {
     public int InputSize => 1;
     public int OutputSize => 1;

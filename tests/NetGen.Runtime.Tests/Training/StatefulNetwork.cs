@@ -9,7 +9,7 @@ namespace NetGen.Runtime.Tests.Training;
 /// [0.5, 1.5) drawn from (<see cref="DropoutSeed"/>, <see cref="TrainingSteps"/>), like a dropout mask. A run that loses
 /// any of this state on resume diverges from the uninterrupted run in the last bits.
 /// </summary>
-internal sealed class StatefulNetwork(int inputSize) : INetwork
+internal sealed class StatefulNetwork(int inputSize) : ITrainableNetwork
 {
     public int InputSize => inputSize;
     public int OutputSize => 1;
