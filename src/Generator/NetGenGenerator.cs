@@ -23,6 +23,9 @@ public sealed class NetGenGenerator : IIncrementalGenerator
         /// <summary>The planner's output.</summary>
         public const string Plan = "NetGen.Plan";
 
+        /// <summary>The parser's output completed by an ONNX import ([Network(Onnx = ...)]); the parser's own otherwise.</summary>
+        public const string Import = "NetGen.Import";
+
         /// <summary>The diagnostics of parsing and planning.</summary>
         public const string Diagnostics = "NetGen.Diagnostics";
 
@@ -33,12 +36,24 @@ public sealed class NetGenGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        // The base64 copies of ONNX models that the package's build targets add as additional files (see
+        // build/NetGen.targets). Other additional files are skipped without reading their text.
+        IncrementalValueProvider<EquatableArray<OnnxFile>> onnxFiles = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, ct) => OnnxFile.From(pair.Left, pair.Right.GetOptions(pair.Left), ct))
+            .Where(static file => file is not null)
+            .Collect()
+            .Select(static (files, _) => files.Select(f => f!).OrderBy(f => f.Source, System.StringComparer.Ordinal).ToEquatableArray());
+
         IncrementalValuesProvider<PlanResult> plans = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 Parser.NetworkAttributeName,
                 static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 static (ctx, ct) => Parser.Parse(ctx, ct))
             .WithTrackingName(Steps.Parse)
+            .Combine(onnxFiles)
+            .Select(static (pair, ct) => OnnxImport.Resolve(pair.Left, pair.Right, ct))
+            .WithTrackingName(Steps.Import)
             .Select(static (parsed, _) => Planner.Plan(parsed))
             .WithTrackingName(Steps.Plan);
 

@@ -115,6 +115,32 @@ internal static class DiagnosticDescriptors
         "NG0027", "Too many layers",
         "Network '{0}' declares {1} layers, more than the {2} NetGen generates code for (the generated file, and the compiler's time, would grow without bound); this is layer {3}: use fewer, wider layers");
 
+    // NG0040-NG0049: importing an ONNX model ([Network(Onnx = "...")]).
+
+    public static readonly DiagnosticDescriptor OnnxFileNotFound = Error(
+        "NG0040", "ONNX file not found",
+        "[Network(Onnx = \"{0}\")]: no such file reached the generator; list it in the project file as <AdditionalFiles Include=\"{0}\" /> (the NetGen package's build targets then hand its bytes to the generator){1}");
+
+    public static readonly DiagnosticDescriptor OnnxFileUnreadable = Error(
+        "NG0041", "ONNX file cannot be read",
+        "'{0}' cannot be imported: {1}");
+
+    public static readonly DiagnosticDescriptor OnnxOpsetUnsupported = Error(
+        "NG0042", "ONNX operator set not supported",
+        "'{0}' uses ONNX operator set {1}; NetGen imports operator sets 11 to 17, so export the model with an opset_version in that range");
+
+    public static readonly DiagnosticDescriptor OnnxInputUnsupported = Error(
+        "NG0043", "ONNX graph input not supported",
+        "'{0}': the graph input '{1}' {2}; NetGen imports one float input of shape [batch, features] or [batch, channels, height, width] in which only the batch may vary");
+
+    public static readonly DiagnosticDescriptor OnnxNodeUnsupported = Error(
+        "NG0044", "ONNX node not supported",
+        "'{0}', node '{1}' ({2}): {3}. NetGen imports Gemm, MatMul (+ Add), Conv (group 1, symmetric pads), MaxPool and AveragePool (square, unpadded), GlobalAveragePool, Flatten, Reshape to [batch, features], BatchNormalization, Relu, LeakyRelu, Sigmoid, Tanh, Elu, Softplus, Dropout, Identity, residual Adds, and Softmax or LogSoftmax as the last node");
+
+    public static readonly DiagnosticDescriptor OnnxWithDeclaredLayers = Error(
+        "NG0045", "Layers declared beside an ONNX import",
+        "Network '{0}' imports its layers from '{1}' but also declares [{2}]; remove the [{2}] attribute (only [Loss] may accompany an import)");
+
     // No help link: the project has no published address for docs/diagnostics.md, and a repository-relative path
     // resolves nowhere in an IDE. The ids are listed there.
     private static DiagnosticDescriptor Error(string id, string title, string message) =>

@@ -8,7 +8,9 @@ internal sealed record NetworkSpec(
     LocationInfo? Location,
     InputSpec? Input,
     EquatableArray<LayerSpec> Layers,
-    LossSpec? Loss)
+    LossSpec? Loss,
+    string? Onnx = null,
+    ImportedWeights? Imported = null)
 {
     /// <summary>Names the generated members must not take (see <see cref="TakenName"/>); empty when nothing is known.</summary>
     public EquatableArray<TakenName> TakenNames { get; init; } = EquatableArray<TakenName>.Empty;
@@ -20,6 +22,19 @@ internal sealed record NetworkSpec(
 /// with generated non-methods.
 /// </summary>
 internal sealed record TakenName(string Name, string Owner, LocationInfo? Location, bool IsMethod);
+
+/// <summary>
+/// What an ONNX import adds to a spec: the file, and the parameters and batch-norm buffers it starts from, in the
+/// layout the planner gives the imported layers; <see cref="Declaration"/> is the equivalent attribute declaration.
+/// </summary>
+internal sealed record ImportedWeights(
+    string Source,
+    long Opset,
+    string Producer,
+    EquatableArray<float> Parameters,
+    EquatableArray<float> Buffers,
+    string? FinalSoftmax,
+    EquatableArray<string> Declaration);
 
 internal sealed record InputSpec(EquatableArray<int> Shape, LocationInfo? Location);
 

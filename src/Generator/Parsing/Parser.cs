@@ -63,6 +63,7 @@ internal static class Parser
         InputSpec? input = null;
         LossSpec? loss = null;
         LocationInfo? networkLocation = null;
+        string? onnx = null;
         var layers = new List<(int Position, LayerSpec Layer)>();
 
         foreach (AttributeData attribute in attributes)
@@ -83,6 +84,7 @@ internal static class Parser
             {
                 case "Network":
                     networkLocation = location;
+                    onnx = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Onnx").Value.Value as string;
                     break;
                 case "Input":
                     input = new InputSpec(
@@ -120,7 +122,8 @@ internal static class Parser
             networkLocation ?? classLocation,
             input,
             layers.OrderBy(l => l.Position).Select(l => l.Layer).ToEquatableArray(),
-            loss)
+            loss,
+            onnx)
         {
             TakenNames = TakenNames(symbol, classLocation, diagnostics, cancellationToken),
         };

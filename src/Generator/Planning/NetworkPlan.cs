@@ -22,7 +22,8 @@ internal sealed record NetworkPlan(
     int BufferCount,
     long ForwardFlops,
     string Fingerprint,
-    string Canonical)
+    string Canonical,
+    ImportedWeights? Imported = null)
 {
     /// <summary>Whether the network declares a loss and so gets a training surface; without one it is inference-only.</summary>
     public bool Trainable => Loss is not null;

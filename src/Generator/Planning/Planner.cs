@@ -30,6 +30,19 @@ internal static partial class Planner
     {
         var diagnostics = new List<DiagnosticInfo>(parsed.Diagnostics);
         NetworkPlan? plan = parsed.Spec is null ? null : Plan(parsed.Spec, diagnostics);
+        if (parsed.Spec?.Imported is not null)
+        {
+            // NG0019 asks a declaration to reconsider a stride that leaves input unread; an imported model computes
+            // exactly what its file says (ResNet's stride-2 3x3 convolutions on even sizes do this by design).
+            diagnostics.RemoveAll(d => d.Descriptor == DiagnosticDescriptors.StrideLeavesInputUncovered);
+        }
+        if (plan?.Imported is { } imported && (imported.Parameters.Count != plan.ParameterCount || imported.Buffers.Count != plan.BufferCount))
+        {
+            // The importer lays out weights as the planner does; a difference is a bug, reported rather than emitted.
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OnnxFileUnreadable, parsed.Spec!.Location, imported.Source,
+                $"the import produced {imported.Parameters.Count} parameters and {imported.Buffers.Count} buffers, but the layers need {plan.ParameterCount} and {plan.BufferCount} (an importer bug; please report it)"));
+            plan = null;
+        }
         if (plan is not null && parsed.Spec is not null)
         {
             CheckNames(parsed.Spec, plan, diagnostics);
@@ -145,7 +158,8 @@ internal static partial class Planner
         return new NetworkPlan(
             spec.Namespace, spec.ClassName, spec.Accessibility, inputShape.ToEquatableArray(), (int)Size(inputShape), outputSize, loss,
             loss is { } kind && IsClassLabelLoss(kind, outputSize) ? 1 : outputSize, layers.ToEquatableArray(), (int)state.ParameterCount, (int)state.WorkspacePerSample,
-            (int)state.DeltaPerSample, (int)state.ScratchSize, (int)state.StatsSize, (int)state.BufferCount, state.Flops, Fingerprint(canonical), canonical);
+            (int)state.DeltaPerSample, (int)state.ScratchSize, (int)state.StatsSize, (int)state.BufferCount, state.Flops, Fingerprint(canonical), canonical,
+            spec.Imported);
     }
 
     /// <summary>NG0026 for each name the user took that a generated member needs (CS0542, CS0102 or CS0108 otherwise).</summary>

@@ -9,6 +9,13 @@ namespace NetGen;
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class NetworkAttribute : Attribute
 {
+    /// <summary>
+    /// An ONNX model to compile instead of layer attributes: its path as the project lists it in
+    /// <c>&lt;AdditionalFiles Include="models/model.onnx" /&gt;</c>. The layers, shapes and weights come from the file
+    /// (the weights are built into the assembly); only a <c>[Loss]</c> may stand beside it, to train the network
+    /// further. Unsupported operators are build errors naming the node (NG0040-NG0045).
+    /// </summary>
+    public string? Onnx { get; set; }
 }
 
 /// <summary>Declares the shape of one input sample: a feature count, or channels x height x width.</summary>
