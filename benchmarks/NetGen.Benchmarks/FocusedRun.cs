@@ -60,7 +60,7 @@ public static class FocusedRun
     }
 
     private static (Action, double) Inference<TModel>(int batch)
-        where TModel : INetwork, new()
+        where TModel : ITrainableNetwork, new()
     {
         TModel model = BenchmarkData.Model<TModel>();
         model.Threads = 1;
@@ -69,7 +69,7 @@ public static class FocusedRun
     }
 
     private static (Action, double) Training<TModel>(int batch)
-        where TModel : INetwork, new()
+        where TModel : ITrainableNetwork, new()
     {
         TModel model = BenchmarkData.Model<TModel>();
         model.Threads = 1;

@@ -245,7 +245,7 @@ public sealed class HardeningTests
         Assert.Equal(1, Count(run.SingleSource, "private static void Dropout2Forward("));
         Assert.Equal(0, Count(run.SingleSource, "private static void Dense2Forward("));
         using EmittedAssembly assembly = EmittedAssembly.Load(GeneratorHarness.Compile(source));
-        INetwork network = assembly.Create("Samples.Shared");
+        ITrainableNetwork network = assembly.Create("Samples.Shared");
         float[] inputs = Enumerable.Range(0, 10).Select(i => (float)Math.Sin(i)).ToArray();
         float[] targets = { 0.5f, -0.5f, 0.25f, 0f };
         float first = network.TrainStep(inputs, targets, 2);
@@ -268,7 +268,7 @@ public sealed class HardeningTests
         using EmittedAssembly assembly = EmittedAssembly.Load(GeneratorHarness.Compile(GeneratorHarness.Usings
             + "[Network, Input(4), Dense(4), Loss(LossKind.MeanSquaredError)]\npublic partial class Small { }\n"
             + "[Network, Input(784), Dense(10), Loss(LossKind.SoftmaxCrossEntropy)]\npublic partial class Digits { }\n"));
-        INetwork small = assembly.Create("Samples.Small"), digits = assembly.Create("Samples.Digits");
+        ITrainableNetwork small = assembly.Create("Samples.Small"), digits = assembly.Create("Samples.Digits");
         int huge = (1 << 30) + 1; // 4 x huge wraps around to 4
 
         AssertBatchRejected(() => small.TrainStep(new float[4], new float[4], huge));
@@ -294,7 +294,7 @@ public sealed class HardeningTests
             + "public static class Calls\n{\n"
             + "    public static int PredictClass(Classes network, float[] input) => network.Predict(input);\n"
             + "    public static void PredictLabels(Labels network, float[] input) => network.Predict(input, new bool[Labels.OutputSize]);\n}\n"));
-        INetwork classes = assembly.Create("Samples.Classes"), labels = assembly.Create("Samples.Labels");
+        ITrainableNetwork classes = assembly.Create("Samples.Classes"), labels = assembly.Create("Samples.Labels");
         MethodInfo predictClass = assembly.Assembly.GetType("Samples.Calls")!.GetMethod("PredictClass")!;
         MethodInfo predictLabels = assembly.Assembly.GetType("Samples.Calls")!.GetMethod("PredictLabels")!;
 

@@ -8,7 +8,7 @@ namespace NetGen.Numerics.Tests;
 [Collection(nameof(RuntimeHardeningTests))] // alone: the thread test counts the process's threads
 public sealed class RuntimeHardeningTests
 {
-    private static Dataset Samples(INetwork model, int count)
+    private static Dataset Samples(ITrainableNetwork model, int count)
     {
         (float[] inputs, float[] targets) = GradientCase.Data(model, count, seed: 3);
         return new Dataset(inputs, targets, model.InputSize, model.TargetSize);
@@ -19,7 +19,7 @@ public sealed class RuntimeHardeningTests
     {
         var model = new DenseBatchNormNet();
         float[] initial = (float[])model.Parameters.Clone();
-        Assert.Equal(2, ((INetwork)model).MinimumTrainingBatchSize);
+        Assert.Equal(2, ((ITrainableNetwork)model).MinimumTrainingBatchSize);
         Dataset data = Samples(model, 65);
 
         var error = Assert.Throws<ArgumentException>(() =>
@@ -39,7 +39,7 @@ public sealed class RuntimeHardeningTests
     {
         // Each channel's variance comes from the pixels of the sample, so one sample is enough.
         var model = new ConvBatchNormNet();
-        Assert.Equal(1, ((INetwork)model).MinimumTrainingBatchSize);
+        Assert.Equal(1, ((ITrainableNetwork)model).MinimumTrainingBatchSize);
         new Trainer(new TrainerOptions { Epochs = 1, BatchSize = 4 }).Fit(model, new Sgd(0.01f), Samples(model, 5));
         Assert.Equal(2, model.TrainingSteps);
     }
