@@ -257,12 +257,12 @@ internal static class NetworkEmitter
         {
             yield return (method, true);
         }
-        if (plan.Loss is LossKindMirror.SoftmaxCrossEntropy or LossKindMirror.BinaryCrossEntropy)
+        if (plan.Probabilities != ProbabilityKind.None)
         {
             yield return ("PredictProbabilities", true);
             yield return ("ClassNames", false);
             yield return ("_classNames", false);
-            if (Planner.IsClassLabelLoss(plan.Loss, plan.OutputSize))
+            if (plan.HasClassLabels)
             {
                 yield return ("PredictClassName", true);
             }
@@ -291,7 +291,7 @@ internal static class NetworkEmitter
         w.WriteLine(Invariant($"// NetGen network {plan.ClassName}: {plan.Canonical}"));
         if (plan.Imported is { } imported)
         {
-            OnnxWeightsEmitter.EmitHeader(w, imported);
+            OnnxWeightsEmitter.EmitHeader(w, plan, imported);
         }
         w.WriteLine("//");
         w.WriteLine(Invariant($"// {"Layer",-6}{"Kind",-28}{"Input",-12}{"Output",-12}{"Parameters",12}{"FLOPs/sample",16}"));

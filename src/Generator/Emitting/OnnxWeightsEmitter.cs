@@ -11,13 +11,18 @@ namespace NetGen.Generator;
 /// </summary>
 internal static class OnnxWeightsEmitter
 {
-    public static void EmitHeader(SourceWriter w, ImportedWeights imported)
+    public static void EmitHeader(SourceWriter w, NetworkPlan plan, ImportedWeights imported)
     {
         w.WriteLine("//");
         w.WriteLine(Invariant($"// Imported from '{imported.Source}' (ONNX operator set {imported.Opset}{(imported.Producer.Length > 0 ? ", written by " + imported.Producer : "")}); its weights are built in."));
         if (imported.FinalSoftmax is { } softmax)
         {
-            w.WriteLine(Invariant($"// The file ends in {softmax}, which is not a layer here: Forward returns the logits before it, Predict their argmax."));
+            w.WriteLine(Invariant($"// The file ends in {softmax}, which is not a layer here: Forward returns the logits before it, Predict their argmax")
+                + (plan.Probabilities == ProbabilityKind.Softmax ? "," : "."));
+            if (plan.Probabilities == ProbabilityKind.Softmax)
+            {
+                w.WriteLine("// PredictProbabilities their softmax.");
+            }
         }
         w.WriteLine("// The same network declared by hand (copy it to edit the architecture):");
         foreach (string line in imported.Declaration)

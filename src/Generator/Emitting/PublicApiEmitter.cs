@@ -86,7 +86,7 @@ internal static class PublicApiEmitter
             w.WriteLine();
         }
 
-        if (plan.Loss is LossKindMirror.SoftmaxCrossEntropy or LossKindMirror.BinaryCrossEntropy)
+        if (plan.Probabilities != ProbabilityKind.None)
         {
             EmitProbabilities(w, plan, k);
         }
@@ -415,14 +415,22 @@ internal static class PublicApiEmitter
     /// </summary>
     private static void EmitProbabilities(SourceWriter w, NetworkPlan plan, string k)
     {
-        bool softmax = plan.Loss == LossKindMirror.SoftmaxCrossEntropy;
+        bool softmax = plan.Probabilities == ProbabilityKind.Softmax;
         w.WriteLine("/// <summary>");
-        w.WriteLine(softmax
-            ? "/// The probability of each class for one sample: the softmax of the outputs (which are logits, the softmax being part"
-            : "/// The probability of each label for one sample: the sigmoid outputs themselves (binary cross-entropy makes each");
-        w.WriteLine(softmax
-            ? "/// of the loss). Thread-safe and allocation-free. Throws rather than answer when an output is NaN or infinite."
-            : "/// output the probability of its label). Thread-safe and allocation-free. Throws rather than answer when an output is NaN.");
+        if (softmax && plan.Loss is null)
+        {
+            w.WriteLine("/// The probability of each class for one sample: the softmax of the outputs, which are the logits before the imported");
+            w.WriteLine("/// model's final " + plan.Imported!.FinalSoftmax + ". Thread-safe and allocation-free. Throws rather than answer when an output is NaN or infinite.");
+        }
+        else
+        {
+            w.WriteLine(softmax
+                ? "/// The probability of each class for one sample: the softmax of the outputs (which are logits, the softmax being part"
+                : "/// The probability of each label for one sample: the sigmoid outputs themselves (binary cross-entropy makes each");
+            w.WriteLine(softmax
+                ? "/// of the loss). Thread-safe and allocation-free. Throws rather than answer when an output is NaN or infinite."
+                : "/// output the probability of its label). Thread-safe and allocation-free. Throws rather than answer when an output is NaN.");
+        }
         w.WriteLine("/// </summary>");
         w.WriteLine("/// <param name=\"input\">The sample, <see cref=\"InputSize\"/> floats.</param>");
         w.WriteLine("/// <param name=\"probabilities\">Receives <see cref=\"OutputSize\"/> probabilities" + (softmax ? ", which sum to 1" : "") + ".</param>");
@@ -441,7 +449,7 @@ internal static class PublicApiEmitter
         }
         w.WriteLine();
 
-        bool classLabels = Planner.IsClassLabelLoss(plan.Loss, plan.OutputSize);
+        bool classLabels = plan.HasClassLabels;
         int nameCount = plan.OutputSize == 1 ? 2 : plan.OutputSize;
         w.WriteLine("/// <summary>");
         w.WriteLine(Invariant($"/// The name of each class, by index ({nameCount} names{(plan.OutputSize == 1 ? ": negative, positive" : "")}), when known: set by a checkpoint that carries"));

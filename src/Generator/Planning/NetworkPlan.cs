@@ -27,6 +27,30 @@ internal sealed record NetworkPlan(
 {
     /// <summary>Whether the network declares a loss and so gets a training surface; without one it is inference-only.</summary>
     public bool Trainable => Loss is not null;
+
+    /// <summary>
+    /// What PredictProbabilities reports: the softmax of the outputs for softmax cross-entropy and for an inference-only
+    /// network imported from a model that ends in Softmax or LogSoftmax (its outputs are the logits before it), the outputs
+    /// themselves for binary cross-entropy (sigmoid outputs); nothing for other networks, whose outputs are not scores.
+    /// </summary>
+    public ProbabilityKind Probabilities => Loss switch
+    {
+        LossKindMirror.SoftmaxCrossEntropy => ProbabilityKind.Softmax,
+        LossKindMirror.BinaryCrossEntropy => ProbabilityKind.Outputs,
+        null when Imported?.FinalSoftmax is not null && OutputSize > 1 => ProbabilityKind.Softmax,
+        _ => ProbabilityKind.None,
+    };
+
+    /// <summary>Whether each sample has one class (the largest output), so that PredictClassName can name it.</summary>
+    public bool HasClassLabels => Loss is { } loss ? Planner.IsClassLabelLoss(loss, OutputSize) : Probabilities == ProbabilityKind.Softmax;
+}
+
+/// <summary>How a network's outputs become probabilities (<see cref="NetworkPlan.Probabilities"/>).</summary>
+internal enum ProbabilityKind
+{
+    None,
+    Softmax,
+    Outputs,
 }
 
 internal sealed record LayerPlan(
