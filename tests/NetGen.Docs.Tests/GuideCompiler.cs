@@ -4,7 +4,9 @@ using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Emit;
+using Microsoft.CodeAnalysis.Text;
 using NetGen.Generator;
 
 namespace NetGen.Docs.Tests;
@@ -80,7 +82,8 @@ internal static class GuideCompiler
             deterministic: true,
             warningLevel: 10);
         CSharpCompilation compilation = CSharpCompilation.Create(assemblyName, trees, References, options);
-        GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new NetGenGenerator().AsSourceGenerator() }, parseOptions: ParseOptions)
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+                new[] { new NetGenGenerator().AsSourceGenerator() }, OnnxModels.Texts, ParseOptions, OnnxModels.Options)
             .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         if (result.Exception is not null)
@@ -92,5 +95,56 @@ internal static class GuideCompiler
             output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray(),
             result.GeneratedSources.ToImmutableDictionary(s => s.HintName, s => s.SourceText.ToString(), StringComparer.Ordinal),
             output);
+    }
+}
+
+/// <summary>
+/// The ONNX models a guide's <c>[Network(Onnx = "models/NAME.onnx")]</c> can name, handed to the generator as the NetGen
+/// build targets hand them over (a base64 copy with the listed path as NetGenOnnxSource metadata): every fixture of
+/// tests/NetGen.Onnx.Tests/Fixtures, and models/notes.onnx, a text file that is not a model.
+/// </summary>
+internal static class OnnxModels
+{
+    private const string SourceMetadata = "build_metadata.AdditionalFiles.NetGenOnnxSource";
+
+    private static readonly (string Listed, byte[] Bytes)[] Models = Directory
+        .GetFiles(Path.Combine(Guides.RepositoryRoot(), "tests", "NetGen.Onnx.Tests", "Fixtures"), "*.onnx")
+        .Order(StringComparer.Ordinal)
+        .Select(path => ("models/" + Path.GetFileName(path), File.ReadAllBytes(path)))
+        .Append(("models/notes.onnx", System.Text.Encoding.UTF8.GetBytes("Notes on the model, not the model.")))
+        .ToArray();
+
+    public static ImmutableArray<AdditionalText> Texts { get; } =
+        Models.Select(m => (AdditionalText)new Base64Copy("/obj/netgen/" + m.Listed.Replace('/', '_') + ".b64", Convert.ToBase64String(m.Bytes))).ToImmutableArray();
+
+    public static AnalyzerConfigOptionsProvider Options { get; } = new MetadataProvider(
+        Models.ToImmutableDictionary(m => "/obj/netgen/" + m.Listed.Replace('/', '_') + ".b64", m => m.Listed, StringComparer.Ordinal));
+
+    private sealed class Base64Copy(string path, string text) : AdditionalText
+    {
+        public override string Path => path;
+
+        public override SourceText GetText(System.Threading.CancellationToken cancellationToken = default) => SourceText.From(text, System.Text.Encoding.UTF8);
+    }
+
+    private sealed class MetadataProvider(ImmutableDictionary<string, string> listed) : AnalyzerConfigOptionsProvider
+    {
+        public override AnalyzerConfigOptions GlobalOptions => Metadata.None;
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Metadata.None;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
+            listed.TryGetValue(textFile.Path, out string? source) ? new Metadata(source) : Metadata.None;
+    }
+
+    private sealed class Metadata(string? source) : AnalyzerConfigOptions
+    {
+        public static readonly Metadata None = new(null);
+
+        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
+        {
+            value = key == SourceMetadata ? source : null;
+            return value is not null;
+        }
     }
 }

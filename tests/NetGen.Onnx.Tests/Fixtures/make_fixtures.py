@@ -108,6 +108,11 @@ def fixtures():
     yield "unsupported_ceil_mode", nn.Sequential(nn.MaxPool2d(2, ceil_mode=True), nn.Flatten()), (1, 7, 7), 13, {}
     yield "unsupported_operator", nn.Sequential(nn.Linear(4, 4), nn.Hardswish()), (4,), 14, {}
     yield "unsupported_asymmetric_padding", nn.Sequential(nn.Conv2d(1, 2, 3, padding=(1, 2)), nn.Flatten()), (1, 6, 6), 13, {}
+    # Unsupported files rather than nodes (the examples of docs/diagnostics.md): an operator set below 11, and a feature
+    # dimension that is symbolic like the batch.
+    yield "unsupported_opset10", nn.Sequential(nn.Linear(4, 3)), (4,), 10, {}
+    yield "unsupported_dynamic_features", nn.Sequential(nn.Linear(4, 3)), (4,), 13, {
+        "dynamic_axes": {"input": {0: "batch", 1: "features"}, "output": {0: "batch"}}}
 
 
 def write_floats(path, tensor):
@@ -124,8 +129,8 @@ def main():
         with torch.no_grad():
             y = model(x)
         buffer = io.BytesIO()
-        torch.onnx.export(model, x, buffer, opset_version=opset, input_names=["input"], output_names=["output"],
-                          dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, **options)
+        options = {"dynamic_axes": {"input": {0: "batch"}, "output": {0: "batch"}}, **options}
+        torch.onnx.export(model, x, buffer, opset_version=opset, input_names=["input"], output_names=["output"], **options)
         with open(os.path.join(HERE, name + ".onnx"), "wb") as f:
             f.write(buffer.getvalue())
         write_floats(os.path.join(HERE, name + ".input.bin"), x)
