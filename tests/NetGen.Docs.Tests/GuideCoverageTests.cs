@@ -13,7 +13,7 @@ public sealed class GuideCoverageTests
     /// <summary>The programs the tests of this project build and run; a program added to a guide needs a test and a place here.</summary>
     private static readonly string[] TestedPrograms =
     [
-        "data", "declarations", "embedded", "generated", "iris-predict", "iris-train", "onnx", "saving", "threads", "training", "training-loop",
+        "data", "declarations", "embedded", "generated", "iris-predict", "iris-train", "onnx", "onnx-import", "saving", "threads", "training", "training-loop",
     ];
 
     private static readonly string[] CSharpKinds = ["program", "wrong", "fixed", "generated"];
