@@ -307,6 +307,82 @@ public sealed class OnnxExportTests
         }
     }
 
+    [Fact]
+    public void Save_never_touches_a_users_file_named_like_a_temporary_file()
+    {
+        string folder = Directory.CreateTempSubdirectory("netgen-onnx-").FullName;
+        try
+        {
+            string path = Path.Combine(folder, "lenet5.onnx");
+            File.WriteAllText(path + ".tmp", "the user's notes");
+            ITrainableNetwork model = Create(nameof(LeNet5));
+
+            OnnxExporter.Save(model, path);
+            OnnxExporter.Save(model, path);
+
+            Assert.Equal("the user's notes", File.ReadAllText(path + ".tmp"));
+            Assert.Equal(OnnxRunner.Export(model), File.ReadAllBytes(path));
+            Assert.Equal(new[] { "lenet5.onnx", "lenet5.onnx.tmp" }, Directory.GetFiles(folder).Select(Path.GetFileName).Order());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Concurrent_saves_to_one_path_each_succeed_and_leave_one_complete_model()
+    {
+        string folder = Directory.CreateTempSubdirectory("netgen-onnx-").FullName;
+        try
+        {
+            string path = Path.Combine(folder, "model.onnx");
+            // Two models of one architecture with different weights: the file must always be one of them, whole.
+            ITrainableNetwork[] models = { Create(nameof(DenseActivations), seed: 1), Create(nameof(DenseActivations), seed: 2) };
+            byte[][] expected = models.Select(m => OnnxRunner.Export(m)).ToArray();
+            var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+            System.Threading.Thread[] writers = models.Select(model => new System.Threading.Thread(() =>
+            {
+                for (int i = 0; i < 100; i++)
+                {
+                    try
+                    {
+                        OnnxExporter.Save(model, path);
+                    }
+                    catch (Exception e)
+                    {
+                        failures.Enqueue(e);
+                    }
+                }
+            })).ToArray();
+            foreach (System.Threading.Thread writer in writers)
+            {
+                writer.Start();
+            }
+            foreach (System.Threading.Thread writer in writers)
+            {
+                writer.Join();
+            }
+
+            Assert.Empty(failures);
+            byte[] saved = File.ReadAllBytes(path);
+            Assert.True(saved.AsSpan().SequenceEqual(expected[0]) || saved.AsSpan().SequenceEqual(expected[1]), "the file is neither model");
+            Assert.Equal(new[] { path }, Directory.GetFiles(folder)); // no temporary file is left behind
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Save_into_a_missing_folder_says_which_folder_is_missing()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "netgen-onnx-missing-" + Guid.NewGuid().ToString("N"));
+        var error = Assert.Throws<DirectoryNotFoundException>(() => OnnxExporter.Save(Create(nameof(LeNet5)), Path.Combine(folder, "x.onnx")));
+        Assert.Contains($"the folder '{folder}' does not exist", error.Message);
+    }
+
     private static float[] Softmax(float[] logits, int classes)
     {
         var result = new float[logits.Length];

@@ -101,6 +101,80 @@ public sealed class ConsumerProjectTests(PackedFeed feed, ITestOutputHelper log)
         Assert.True(File.Exists(Path.Combine(consumer, "bin", "Release", "net10.0", "Consumer.xml")));
     }
 
+    private const string OnnxModel = """
+        using NetGen;
+
+        namespace Consumer;
+
+        /// <summary>LeNet-5 as PyTorch exported it, compiled at build time; inference only (no loss).</summary>
+        [Network(Onnx = "models/lenet5.onnx")]
+        public partial class LeNet { }
+        """;
+
+    private const string OnnxProgram = """
+        using System;
+        using System.Globalization;
+        using System.IO;
+        using NetGen;
+        using Consumer;
+
+        byte[] bytes = File.ReadAllBytes("models/lenet5.input.bin");
+        float[] inputs = new float[bytes.Length / 4];
+        Buffer.BlockCopy(bytes, 0, inputs, 0, bytes.Length);
+        int batch = inputs.Length / LeNet.InputSize;
+        var model = new LeNet();
+        float[] outputs = new float[batch * LeNet.OutputSize];
+        model.Forward(inputs, outputs, batch);
+        foreach (float value in outputs)
+        {
+            Console.WriteLine("output: " + value.ToString("R", CultureInfo.InvariantCulture));
+        }
+        OnnxExporter.Save(model, "lenet5-exported.onnx");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exported: {new FileInfo("lenet5-exported.onnx").Length} bytes, {LeNet.ParameterCount} parameters"));
+        """;
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Packed_package_compiles_a_PyTorch_ONNX_model_listed_as_AdditionalFiles_and_reproduces_PyTorchs_outputs()
+    {
+        feed.PackagePath("NetGen");
+        string consumer = Directory.CreateDirectory(Path.Combine(feed.Root, "onnx-consumer")).FullName;
+        feed.WriteNuGetConfig(consumer);
+        // Nothing NetGen-specific in the project file but the package and the model as an additional file: the
+        // package's build targets hand the model's bytes to the generator.
+        WriteProject(consumer, "OnnxConsumer", """<AdditionalFiles Include="models/lenet5.onnx" />""");
+        string fixtures = Path.Combine(PackedFeed.RepositoryRoot(), "tests", "NetGen.Onnx.Tests", "Fixtures");
+        string models = Directory.CreateDirectory(Path.Combine(consumer, "models")).FullName;
+        foreach (string file in new[] { "lenet5.onnx", "lenet5.input.bin" })
+        {
+            File.Copy(Path.Combine(fixtures, file), Path.Combine(models, file));
+        }
+        File.WriteAllText(Path.Combine(consumer, "LeNet.cs"), OnnxModel);
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), OnnxProgram);
+
+        CommandResult run = Dotnet(consumer, RunTimeout, "run", "-c", "Release", "-nodeReuse:false", "-p:UseSharedCompilation=false");
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        // PyTorch's outputs for the same inputs (written by the fixture script). Tolerance as in the fixture tests:
+        // relative 1e-5 of the largest output magnitude; float32 sums of a few hundred products in another order
+        // than PyTorch's differ by a few ulps per term.
+        byte[] bytes = File.ReadAllBytes(Path.Combine(fixtures, "lenet5.output.bin"));
+        float[] expected = new float[bytes.Length / 4];
+        Buffer.BlockCopy(bytes, 0, expected, 0, bytes.Length);
+        float[] actual = Regex.Matches(run.Output, @"^output: (\S+)$", RegexOptions.Multiline)
+            .Select(m => float.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(expected.Length == actual.Length, run.ToString());
+        float scale = Math.Max(1f, expected.Max(MathF.Abs));
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(MathF.Abs(expected[i] - actual[i]) <= 1e-5f * scale, $"output {i}: PyTorch {expected[i]:R}, NetGen {actual[i]:R}");
+        }
+        // The exporter shipped in the package wrote the model back, weights included (4 bytes each).
+        Match exported = Regex.Match(run.Output, @"exported: (\d+) bytes, (\d+) parameters");
+        Assert.True(exported.Success, run.ToString());
+        Assert.True(long.Parse(exported.Groups[1].Value, CultureInfo.InvariantCulture) > 4L * int.Parse(exported.Groups[2].Value, CultureInfo.InvariantCulture), run.ToString());
+    }
+
     private static void AssertPackageLayout(string nupkg)
     {
         using ZipArchive archive = ZipFile.OpenRead(nupkg);
@@ -109,6 +183,11 @@ public sealed class ConsumerProjectTests(PackedFeed feed, ITestOutputHelper log)
         Assert.Contains("lib/net10.0/NetGen.Runtime.xml", entries);
         Assert.Contains("analyzers/dotnet/cs/NetGen.Generator.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/NetGen.CodeFixes.dll", entries);
+        // The ONNX exporter beside the runtime, and the build targets that hand ONNX files to the generator's importer.
+        Assert.Contains("lib/net10.0/NetGen.Onnx.dll", entries);
+        Assert.Contains("lib/net10.0/NetGen.Onnx.xml", entries);
+        Assert.Contains("build/NetGen.targets", entries);
+        Assert.Contains("buildTransitive/NetGen.targets", entries);
         Assert.Contains("README.md", entries);
         // Nothing of Roslyn ships: the compiler and the IDE bring their own. Symbols go to the .snupkg only.
         Assert.DoesNotContain(entries, e => e.Contains("Microsoft.CodeAnalysis", StringComparison.OrdinalIgnoreCase));
@@ -124,11 +203,15 @@ public sealed class ConsumerProjectTests(PackedFeed feed, ITestOutputHelper log)
         // The generator and code fixes are no package dependencies of their own.
         Assert.DoesNotContain("NetGen.Generator", manifest, StringComparison.Ordinal);
         Assert.DoesNotContain("NetGen.CodeFixes", manifest, StringComparison.Ordinal);
+        // The exporter writes through the protobuf runtime, which the package brings as a dependency.
+        Assert.Matches("<dependency id=\"Google.Protobuf\" version=\"[^\"]+\"", manifest);
 
         // The symbols package beside it holds the PDB of every assembly the package ships.
         using ZipArchive symbols = ZipFile.OpenRead(Path.ChangeExtension(nupkg, ".snupkg"));
         string[] pdbs = symbols.Entries.Select(e => e.FullName).Where(e => e.EndsWith(".pdb", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(new[] { "analyzers/dotnet/cs/NetGen.CodeFixes.pdb", "analyzers/dotnet/cs/NetGen.Generator.pdb", "lib/net10.0/NetGen.Runtime.pdb" }, pdbs);
+        Assert.Equal(
+            new[] { "analyzers/dotnet/cs/NetGen.CodeFixes.pdb", "analyzers/dotnet/cs/NetGen.Generator.pdb", "lib/net10.0/NetGen.Onnx.pdb", "lib/net10.0/NetGen.Runtime.pdb" },
+            pdbs);
     }
 
     private static string ReadNuspec(ZipArchive archive)
@@ -140,7 +223,15 @@ public sealed class ConsumerProjectTests(PackedFeed feed, ITestOutputHelper log)
     private void WriteConsumer(string folder)
     {
         feed.WriteNuGetConfig(folder);
-        File.WriteAllText(Path.Combine(folder, "Consumer.csproj"), $"""
+        WriteProject(folder, "Consumer", "");
+        File.WriteAllText(Path.Combine(folder, "Xor.cs"), Model);
+        File.WriteAllText(Path.Combine(folder, "Program.cs"), Program);
+    }
+
+    /// <summary>A console project of its own: warnings as errors, documentation on, NetGen from the feed, and <paramref name="items"/>.</summary>
+    private void WriteProject(string folder, string name, string items)
+    {
+        File.WriteAllText(Path.Combine(folder, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
@@ -152,11 +243,10 @@ public sealed class ConsumerProjectTests(PackedFeed feed, ITestOutputHelper log)
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="NetGen" Version="{feed.Version}" />
+                {items}
               </ItemGroup>
             </Project>
             """);
-        File.WriteAllText(Path.Combine(folder, "Xor.cs"), Model);
-        File.WriteAllText(Path.Combine(folder, "Program.cs"), Program);
     }
 
     private CommandResult Dotnet(string folder, TimeSpan timeout, params string[] arguments)

@@ -68,13 +68,18 @@ public static class OnnxExporter
     }
 
     /// <summary>
-    /// Saves <paramref name="model"/> as an ONNX file. The file is written to <c>path + ".tmp"</c> first and renamed
-    /// over <paramref name="path"/> when complete, so an interrupted save never leaves a truncated model behind.
+    /// Saves <paramref name="model"/> as an ONNX file, atomically: the model is written to a new temporary file of a
+    /// unique name in the same folder (<c>model.onnx.3f9c0a1b7e2d4c65.tmp</c> for <c>model.onnx</c>), flushed to the
+    /// disk, and renamed over <paramref name="path"/>. An interrupted save never leaves a truncated model behind, a failed
+    /// one deletes its temporary file, no other file is touched (a file the user named <c>model.onnx.tmp</c> stays as it
+    /// is), and saves to one path from several threads or processes at once each succeed.
     /// </summary>
     /// <param name="model">A generated network; its current <see cref="INetwork.Parameters"/> become the weights.</param>
-    /// <param name="path">The file to write (conventionally with the extension <c>.onnx</c>).</param>
+    /// <param name="path">The file to write (conventionally with the extension <c>.onnx</c>); its folder must exist.</param>
     /// <param name="options">Operator set version and output form; null for the defaults.</param>
     /// <exception cref="NotSupportedException">The network has a layer or activation the exporter does not support.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="IOException">The path is a directory, or the folder cannot be written.</exception>
     public static void Save(INetwork model, string path, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -82,10 +87,19 @@ public static class OnnxExporter
         // Built before any file is touched: an unsupported network leaves the disk as it was.
         ModelProto proto = Build(model, options ?? new OnnxExportOptions());
         string fullPath = Path.GetFullPath(path);
-        string temporary = fullPath + ".tmp";
+        if (Directory.Exists(fullPath))
+        {
+            throw new IOException($"Cannot save the ONNX model to '{fullPath}': it is a directory. Pass a file path, such as '{Path.Combine(fullPath, "model.onnx")}'.");
+        }
+        string folder = Path.GetDirectoryName(fullPath) ?? fullPath;
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"Cannot save the ONNX model to '{fullPath}': the folder '{folder}' does not exist. Create it first.");
+        }
+        (FileStream stream, string temporary) = CreateTemporaryFile(fullPath, folder);
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (stream)
             {
                 proto.WriteTo(stream);
                 stream.Flush(flushToDisk: true);
@@ -94,8 +108,40 @@ public static class OnnxExporter
         }
         catch
         {
-            File.Delete(temporary);
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (IOException)
+            {
+                // The save's own error is the one to report.
+            }
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A new file of a random name beside <paramref name="fullPath"/>, as checkpoints save: <see cref="FileMode.CreateNew"/>
+    /// never opens an existing file, so neither a user's file nor another save's temporary file is overwritten.
+    /// </summary>
+    private static (FileStream Stream, string Path) CreateTemporaryFile(string fullPath, string folder)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            string candidate = string.Create(CultureInfo.InvariantCulture, $"{fullPath}.{Random.Shared.NextInt64():x16}.tmp");
+            try
+            {
+                return (new FileStream(candidate, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16), candidate);
+            }
+            catch (IOException) when (attempt < 3 && Path.Exists(candidate))
+            {
+                // A name taken by chance (one in 2^63 per file in the folder): draw another.
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new IOException(
+                    $"Cannot save the ONNX model to '{fullPath}': the folder '{folder}' does not allow creating files ({e.Message}). Save it in a folder you can write to.", e);
+            }
         }
     }
 
