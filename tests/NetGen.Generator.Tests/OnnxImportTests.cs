@@ -141,6 +141,89 @@ public sealed class OnnxImportTests
         }
     }
 
+    // A model of about 1 MB (784-300-100-10, 266,610 weights): what the pipeline keeps cached must not be re-read,
+    // re-imported or re-emitted on an edit that does not concern it.
+    private static readonly Lazy<string> LargeModel = new(() => Base64(OnnxWriter.Mlp(13, 784, 300, 100, 10)));
+
+    private const string ImportedWithMember = GeneratorHarness.Usings
+        + "/// <summary>An imported model.</summary>\n[Network(Onnx = \"models/model.onnx\")]\n[Loss(LossKind.SoftmaxCrossEntropy)]\npublic partial class Imported\n{\n    public int Helper() => 1;\n}\n";
+
+    [Fact]
+    public void Unrelated_edit_reuses_the_cached_import_plan_and_emission_of_a_1_MB_model()
+    {
+        CSharpCompilation compilation = GeneratorHarness.Compile(ImportedWithMember);
+        GeneratorRun first = GeneratorHarness.Run(Driver(LargeModel.Value, "models/model.onnx"), compilation);
+        Assert.Empty(first.GeneratorDiagnostics);
+
+        GeneratorRun second = GeneratorHarness.Run(first.Driver, compilation.AddSyntaxTrees(GeneratorHarness.Parse("public class Unrelated { public int X => 2; }", "Other.cs")));
+
+        Assert.All(Reasons(second, NetGenGenerator.Steps.Import), r => Assert.Contains(r, CachedOrUnchanged));
+        Assert.Equal(new[] { IncrementalStepRunReason.Cached }, Reasons(second, NetGenGenerator.Steps.Plan));
+        Assert.Equal(new[] { IncrementalStepRunReason.Cached }, Reasons(second, NetGenGenerator.Steps.Emit));
+        Assert.Equal(first.SingleSource, second.SingleSource);
+    }
+
+    [Fact]
+    public void Editing_a_member_of_an_imported_class_leaves_import_plan_and_emission_cached()
+    {
+        CSharpCompilation compilation = GeneratorHarness.Compile(ImportedWithMember);
+        GeneratorRun first = GeneratorHarness.Run(Driver(LargeModel.Value, "models/model.onnx"), compilation);
+
+        GeneratorRun second = GeneratorHarness.Run(first.Driver, Edit(compilation, "Helper() => 1;", "Helper() => 1 + 2;"));
+
+        Assert.All(Reasons(second, NetGenGenerator.Steps.Import), r => Assert.Contains(r, CachedOrUnchanged));
+        Assert.Equal(new[] { IncrementalStepRunReason.Cached }, Reasons(second, NetGenGenerator.Steps.Plan));
+        Assert.Equal(new[] { IncrementalStepRunReason.Cached }, Reasons(second, NetGenGenerator.Steps.Emit));
+    }
+
+    [Fact]
+    public void Moving_an_imported_class_re_imports_it_but_nothing_is_re_emitted()
+    {
+        CSharpCompilation compilation = GeneratorHarness.Compile(ImportedWithMember);
+        GeneratorRun first = GeneratorHarness.Run(Driver(LargeModel.Value, "models/model.onnx"), compilation);
+
+        GeneratorRun second = GeneratorHarness.Run(first.Driver, Edit(compilation, "/// <summary>", "// A comment that moves the declaration.\n/// <summary>"));
+
+        // The import's result holds the attribute's location (for its diagnostics), so a move re-runs it; the plan holds
+        // none, so it comes out equal and the 1 MB of generated weights is not emitted again.
+        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, Reasons(second, NetGenGenerator.Steps.Import));
+        Assert.Equal(new[] { IncrementalStepRunReason.Unchanged }, Reasons(second, NetGenGenerator.Steps.Plan));
+        Assert.Equal(new[] { IncrementalStepRunReason.Cached }, Reasons(second, NetGenGenerator.Steps.Emit));
+    }
+
+    private static CSharpCompilation Edit(CSharpCompilation compilation, string oldText, string newText)
+    {
+        SyntaxTree tree = compilation.SyntaxTrees.Single();
+        string text = tree.GetText().ToString();
+        Assert.Contains(oldText, text, StringComparison.Ordinal);
+        return compilation.ReplaceSyntaxTree(tree, GeneratorHarness.Parse(text.Replace(oldText, newText, StringComparison.Ordinal), tree.FilePath));
+    }
+
+    [Fact]
+    public void Changing_the_model_file_re_imports_and_re_emits()
+    {
+        CSharpCompilation compilation = GeneratorHarness.Compile(ImportedWithMember);
+        var model = new InMemoryText("/obj/netgen/model.onnx.b64", LargeModel.Value);
+        GeneratorRun first = GeneratorHarness.Run(Driver(model, "models/model.onnx"), compilation);
+
+        // The build targets rewrite the copy when the model changes: here the last layer has 9 units instead of 10.
+        GeneratorDriver changed = first.Driver.ReplaceAdditionalText(model, new InMemoryText(model.Path, Base64(OnnxWriter.Mlp(13, 784, 300, 100, 9))));
+        GeneratorRun second = GeneratorHarness.Run(changed, compilation);
+
+        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, Reasons(second, NetGenGenerator.Steps.Import));
+        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, Reasons(second, NetGenGenerator.Steps.Emit));
+        Assert.NotEqual(first.SingleSource, second.SingleSource);
+    }
+
+    private static readonly IncrementalStepRunReason[] CachedOrUnchanged = { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged };
+
+    private static IncrementalStepRunReason[] Reasons(GeneratorRun run, string step)
+    {
+        IncrementalGeneratorRunStep[] steps = run.Steps(step).ToArray();
+        Assert.True(steps.Length > 0, $"step {step} did not run");
+        return steps.SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
+    }
+
     private static Diagnostic ExpectSingle(string id, string base64)
     {
         MarkedSource marked = MarkedSource.Parse(GeneratorHarness.Usings + Declaration);
@@ -158,10 +241,12 @@ public sealed class OnnxImportTests
         return GeneratorHarness.Run(Driver(base64, listedAs), compilation);
     }
 
-    private static GeneratorDriver Driver(string base64, string listedAs) =>
+    private static GeneratorDriver Driver(string base64, string listedAs) => Driver(new InMemoryText("/obj/netgen/model.onnx.b64", base64), listedAs);
+
+    private static GeneratorDriver Driver(AdditionalText model, string listedAs) =>
         CSharpGeneratorDriver.Create(
             new[] { new NetGenGenerator().AsSourceGenerator() },
-            new AdditionalText[] { new InMemoryText("/obj/netgen/model.onnx.b64", base64), new InMemoryText("/src/readme.txt", "not a model") },
+            new AdditionalText[] { model, new InMemoryText("/src/readme.txt", "not a model") },
             GeneratorHarness.ParseOptions,
             new MetadataOptions("/obj/netgen/model.onnx.b64", listedAs),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
@@ -209,6 +294,30 @@ public sealed class OnnxImportTests
 /// <summary>Writes small ONNX models in the protobuf wire format, field by field (onnx.proto numbers).</summary>
 internal static class OnnxWriter
 {
+    /// <summary>input [batch, sizes[0]] -> Gemm(sizes[1], transB) -> Relu -> ... -> Gemm(sizes[^1]).</summary>
+    public static byte[] Mlp(int opset, params int[] sizes)
+    {
+        var graph = new List<byte[]>();
+        string current = "input";
+        for (int i = 1; i < sizes.Length; i++)
+        {
+            bool last = i == sizes.Length - 1;
+            string output = last ? "output" : "h" + i;
+            graph.Add(Field(1, Node("gemm" + i, "Gemm", new[] { current, "w" + i, "b" + i }, output, Attr("transB", 1L))));
+            current = output;
+            if (!last)
+            {
+                graph.Add(Field(1, Node("relu" + i, "Relu", new[] { output }, "r" + i)));
+                current = "r" + i;
+            }
+            graph.Add(Field(5, Tensor("w" + i, new long[] { sizes[i], sizes[i - 1] })));
+            graph.Add(Field(5, Tensor("b" + i, new long[] { sizes[i] })));
+        }
+        graph.Add(Field(11, ValueInfo("input", "batch", sizes[0], null)));
+        graph.Add(Field(12, ValueInfo("output", "batch", sizes[^1], null)));
+        return Model(opset, graph);
+    }
+
     /// <summary>input [batch, 4] -> Gemm(3, transB) -> Relu -> Gemm(2).</summary>
     public static byte[] Mlp(int opset, string? featureDimension = null)
     {
