@@ -232,6 +232,24 @@ public sealed class HardeningTests
         Assert.True(source.Length < 400_000, $"{source.Length:N0} characters");
     }
 
+    // A 2x2 max pool's vectors along a row, the gathering col2im's accumulators along a row and a maxout layer's pieces
+    // were each written out one by one: 65,536-wide rows emitted 40 MB (the compiler then ran out of memory), a maxout of
+    // 46,341 pieces 13 MB. Past a few dozen they are loops now, so the size of the file does not follow the size.
+    [Theory]
+    [InlineData("[Input(3, 4, {0})]\n[MaxPool2D(2)]\n[Flatten]\n[Dense(1)]", 1024, 65536)]
+    [InlineData("[Input(3, 3, {0})]\n[Conv2D(1, 2, Padding = ConvPadding.Same, Dilation = 2)]\n[GlobalAvgPool]\n[Dense(3)]", 1024, 65536)]
+    [InlineData("[Input(9)]\n[Maxout(4, {0})]\n[Dense(2)]", 4096, 100000)]
+    public void G9_generated_code_does_not_grow_with_a_row_width_or_a_number_of_pieces(string layers, int size, int larger)
+    {
+        string Source(int n) => GeneratorHarness.Usings + "[Network]\n" + string.Format(System.Globalization.CultureInfo.InvariantCulture, layers, n)
+            + "\n[Loss(LossKind.MeanSquaredError)]\npublic partial class Wide { }\n";
+        GeneratorRun small = GeneratorHarness.Run(Source(size)), large = GeneratorHarness.Run(Source(larger));
+        Assert.Empty(small.GeneratorDiagnostics);
+        Assert.Empty(large.GeneratorDiagnostics);
+        // The same code but for the constants' digits.
+        Assert.InRange(large.SingleSource.Length, small.SingleSource.Length - 2_000, small.SingleSource.Length + 2_000);
+    }
+
     [Fact]
     public void G9_shared_kernels_compute_what_separate_kernels_compute()
     {

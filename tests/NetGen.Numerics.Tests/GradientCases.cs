@@ -49,6 +49,20 @@ public sealed class GradientCase
         yield return new object[] { new GradientCase("batch norm after conv", () => new ConvBatchNormNet(), new ReferenceNetwork(50, LossKind.MeanSquaredError)) };
     }
 
+    /// <summary>
+    /// Networks checked against the reference only: each convolution weight reaches hundreds of max-pool windows and
+    /// maxout pieces, so some max switches within any finite-difference step.
+    /// </summary>
+    public static IEnumerable<object[]> ReferenceOnly()
+    {
+        yield return new object[]
+        {
+            new GradientCase("wide rows and many pieces: looped max pool and maxout, col2im by rows", () => new WideRowNet(), new ReferenceNetwork(new[] { 1, 2, 530 }, LossKind.SoftmaxCrossEntropy,
+                new ReferenceConv(1, 3, 3, PadHeight: 1, PadWidth: 1, Activation: Activation.Tanh), new ReferencePool(true, 2, 2), new ReferenceFlatten(),
+                new ReferenceMaxout(2, 9), new ReferenceDense(2))),
+        };
+    }
+
     public static IEnumerable<object[]> All()
     {
         static object[] Case(string name, Func<ITrainableNetwork> create, int input, LossKind loss, params ReferenceLayer[] layers) =>

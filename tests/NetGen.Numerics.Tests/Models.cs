@@ -48,6 +48,12 @@ public partial class MultiLabelNet { }
 [Network, Input(7), Maxout(5, 3), Dense(4), Loss(LossKind.SoftmaxCrossEntropy)]
 public partial class MaxoutNet { }
 
+// Sizes past what the kernels write out one by one, which they loop over instead: a 530-wide convolution input (its
+// col2im adds rows rather than gathering them in registers), 265 outputs along a 2x2 max pool's row (more vectors than
+// are unrolled, and a last one that overlaps), a maxout of 9 pieces.
+[Network, Input(1, 2, 530), Conv2D(1, 3, Padding = 1, Activation = Activation.Tanh), MaxPool2D(2), Flatten, Maxout(2, 9), Dense(2), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class WideRowNet { }
+
 [Network, Input(2, 3, 4), Flatten, Dense(5, Activation = Activation.ELU), Dense(2), Loss(LossKind.MeanSquaredError)]
 public partial class FlattenNet { }
 

@@ -97,6 +97,9 @@ internal static class DenseEmitter
         }
     }
 
+    /// <summary>The most maxout pieces written out one statement each (typical maxout layers have 2 to 5).</summary>
+    private const int MaxUnrolledPieces = 8;
+
     private static void EmitMaxoutForward(SourceWriter w, LayerPlan layer)
     {
         int u = layer.Units, p = layer.Pieces;
@@ -107,24 +110,33 @@ internal static class DenseEmitter
             {
                 w.WriteLine(Invariant($"ref float zr = ref Unsafe.Add(ref z, r * {u * p});"));
                 w.WriteLine(Invariant($"ref float yr = ref Unsafe.Add(ref y, r * {u});"));
+                // The pieces one statement each up to MaxUnrolledPieces, else a loop: the code stays the same size however many.
                 VectorLoops.EmitElementwise(w, Invariant($"{u}"), v =>
                 {
                     w.WriteLine(Invariant($"{v.T} max = {v.Type}.LoadUnsafe(ref zr, (nuint)i);"));
-                    for (int piece = 1; piece < p; piece++)
-                    {
-                        w.WriteLine(Invariant($"max = {v.Type}.Max(max, {v.Type}.LoadUnsafe(ref zr, (nuint)(i + {piece * u})));"));
-                    }
+                    EmitPieces(w, p, u, piece => Invariant($"max = {v.Type}.Max(max, {v.Type}.LoadUnsafe(ref zr, (nuint)(i + {piece})));"));
                     w.WriteLine("max.StoreUnsafe(ref yr, (nuint)i);");
                 }, () =>
                 {
                     w.WriteLine("float max = Unsafe.Add(ref zr, i);");
-                    for (int piece = 1; piece < p; piece++)
-                    {
-                        w.WriteLine(Invariant($"max = MathF.Max(max, Unsafe.Add(ref zr, i + {piece * u}));"));
-                    }
+                    EmitPieces(w, p, u, piece => Invariant($"max = MathF.Max(max, Unsafe.Add(ref zr, i + {piece}));"));
                     w.WriteLine("Unsafe.Add(ref yr, i) = max;");
                 });
             }
+        }
+    }
+
+    /// <summary>The statement for pieces 1 to <paramref name="pieces"/> - 1, given the piece's offset (a literal, or <c>piece * units</c> in a loop).</summary>
+    private static void EmitPieces(SourceWriter w, int pieces, int units, System.Func<string, string> statement)
+    {
+        if (pieces > MaxUnrolledPieces)
+        {
+            w.WriteLine(Invariant($"for (int piece = 1; piece < {pieces}; piece++) {statement(Invariant($"piece * {units}"))}"));
+            return;
+        }
+        for (int piece = 1; piece < pieces; piece++)
+        {
+            w.WriteLine(statement(Invariant($"{piece * units}")));
         }
     }
 

@@ -133,17 +133,16 @@ internal static class PoolEmitter
                         w.WriteLine(Invariant($"ref float top = ref Unsafe.Add(ref xc, oy * {2 * g.InWidth});"));
                         w.WriteLine(Invariant($"ref float bottom = ref Unsafe.Add(ref top, {g.InWidth});"));
                         w.WriteLine(Invariant($"ref float row = ref Unsafe.Add(ref yc, oy * {g.OutWidth});"));
-                        foreach (int ox in GemmEmitter.OverlappingStarts(g.OutWidth, outputs)) // the last overlaps: same values, stored again
+                        EmitRowVectors(w, g.OutWidth, outputs, start =>
                         {
-                            using (w.OpenBlock())
-                            {
-                                w.WriteLine(Invariant($"{v.T} rows = {v.Type}.Max({v.Type}.LoadUnsafe(ref top, {2 * ox}), {v.Type}.LoadUnsafe(ref bottom, {2 * ox}));"));
-                                w.WriteLine(Invariant($"{v.T} pairs = {v.Type}.Max(rows, {v.Type}.Shuffle(rows, swapPairs));"));
-                                w.WriteLine(v == VectorWidth.V256
-                                    ? Invariant($"Vector256.Shuffle(pairs, evenLanes).GetLower().StoreUnsafe(ref row, {ox});")
-                                    : Invariant($"Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref row, {ox})), Vector128.Shuffle(pairs, evenLanes).AsUInt64().ToScalar()); // lanes 0 and 1"));
-                            }
-                        }
+                            string ox = start?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(nuint)ox";
+                            string twice = start is int literal ? (2 * literal).ToString(System.Globalization.CultureInfo.InvariantCulture) : "(nuint)(2 * ox)";
+                            w.WriteLine(Invariant($"{v.T} rows = {v.Type}.Max({v.Type}.LoadUnsafe(ref top, {twice}), {v.Type}.LoadUnsafe(ref bottom, {twice}));"));
+                            w.WriteLine(Invariant($"{v.T} pairs = {v.Type}.Max(rows, {v.Type}.Shuffle(rows, swapPairs));"));
+                            w.WriteLine(v == VectorWidth.V256
+                                ? Invariant($"Vector256.Shuffle(pairs, evenLanes).GetLower().StoreUnsafe(ref row, {ox});")
+                                : Invariant($"Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref row, {ox})), Vector128.Shuffle(pairs, evenLanes).AsUInt64().ToScalar()); // lanes 0 and 1"));
+                        });
                     }
                 }
             });
@@ -179,27 +178,56 @@ internal static class PoolEmitter
                     using (w.Block(Invariant($"for (int oy = 0; oy < {g.OutHeight}; oy++)")))
                     {
                         w.WriteLine(Invariant($"int top = oy * {2 * g.InWidth}, bottom = top + {g.InWidth}, o = oy * {g.OutWidth};"));
-                        foreach (int ox in GemmEmitter.OverlappingStarts(g.OutWidth, outputs)) // the last overlaps: same values, stored again
+                        EmitRowVectors(w, g.OutWidth, outputs, start =>
                         {
-                            using (w.OpenBlock())
-                            {
-                                // The window's outputs, each in two lanes: 4 outputs widened from 128 bits, or 2 read as one 64-bit scalar.
-                                string Outputs(string source) => wide
-                                    ? Invariant($"Vector256.Shuffle(Vector128.LoadUnsafe(ref {source}, (nuint)(o + {ox})).ToVector256(), duplicate)")
-                                    : Invariant($"Vector128.Shuffle(Vector128.CreateScalar(Unsafe.ReadUnaligned<double>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref {source}, o + {ox})))).AsSingle(), duplicate)");
-                                w.WriteLine(Invariant($"{v.T} max = {Outputs("yc")};"));
-                                w.WriteLine(Invariant($"{v.T} gradient = {Outputs("dyc")};"));
-                                w.WriteLine(Invariant($"{v.T} upper = {v.Type}.Equals({v.Type}.LoadUnsafe(ref xc, (nuint)(top + {2 * ox})), max);"));
-                                w.WriteLine(Invariant($"{v.T} lower = {v.Type}.Equals({v.Type}.LoadUnsafe(ref xc, (nuint)(bottom + {2 * ox})), max);"));
-                                w.WriteLine(Invariant($"{v.T} upperWins = {v.Type}.AndNot(upper, {v.Type}.Shuffle(upper, left) & right);"));
-                                w.WriteLine(Invariant($"{v.T} lowerWins = {v.Type}.AndNot({v.Type}.AndNot(lower, upper | {v.Type}.Shuffle(upper, swapPairs)), {v.Type}.Shuffle(lower, left) & right);"));
-                                w.WriteLine(Invariant($"(upperWins & gradient).StoreUnsafe(ref dxc, (nuint)(top + {2 * ox}));"));
-                                w.WriteLine(Invariant($"(lowerWins & gradient).StoreUnsafe(ref dxc, (nuint)(bottom + {2 * ox}));"));
-                            }
-                        }
+                            string ox = start?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "ox";
+                            string twice = start is int literal ? (2 * literal).ToString(System.Globalization.CultureInfo.InvariantCulture) : "2 * ox";
+                            // The window's outputs, each in two lanes: 4 outputs widened from 128 bits, or 2 read as one 64-bit scalar.
+                            string Outputs(string source) => wide
+                                ? Invariant($"Vector256.Shuffle(Vector128.LoadUnsafe(ref {source}, (nuint)(o + {ox})).ToVector256(), duplicate)")
+                                : Invariant($"Vector128.Shuffle(Vector128.CreateScalar(Unsafe.ReadUnaligned<double>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref {source}, o + {ox})))).AsSingle(), duplicate)");
+                            w.WriteLine(Invariant($"{v.T} max = {Outputs("yc")};"));
+                            w.WriteLine(Invariant($"{v.T} gradient = {Outputs("dyc")};"));
+                            w.WriteLine(Invariant($"{v.T} upper = {v.Type}.Equals({v.Type}.LoadUnsafe(ref xc, (nuint)(top + {twice})), max);"));
+                            w.WriteLine(Invariant($"{v.T} lower = {v.Type}.Equals({v.Type}.LoadUnsafe(ref xc, (nuint)(bottom + {twice})), max);"));
+                            w.WriteLine(Invariant($"{v.T} upperWins = {v.Type}.AndNot(upper, {v.Type}.Shuffle(upper, left) & right);"));
+                            w.WriteLine(Invariant($"{v.T} lowerWins = {v.Type}.AndNot({v.Type}.AndNot(lower, upper | {v.Type}.Shuffle(upper, swapPairs)), {v.Type}.Shuffle(lower, left) & right);"));
+                            w.WriteLine(Invariant($"(upperWins & gradient).StoreUnsafe(ref dxc, (nuint)(top + {twice}));"));
+                            w.WriteLine(Invariant($"(lowerWins & gradient).StoreUnsafe(ref dxc, (nuint)(bottom + {twice}));"));
+                        });
                     }
                 }
             });
+        }
+    }
+
+    /// <summary>The most vectors of a 2x2 pooling row written out one block each (a 224-wide input has 56 of 2 outputs).</summary>
+    private const int MaxUnrolledRowVectors = 64;
+
+    /// <summary>
+    /// A block per vector of <paramref name="outputs"/> outputs along a row, the last overlapping the one before (same
+    /// values, stored again). <paramref name="block"/> gets the vector's first output as a literal; beyond
+    /// <see cref="MaxUnrolledRowVectors"/> vectors it gets null for a loop variable <c>ox</c> over the whole vectors (then
+    /// the overlapping last one as a literal), so that a row of any width emits the same few blocks.
+    /// </summary>
+    private static void EmitRowVectors(SourceWriter w, int outWidth, int outputs, System.Action<int?> block)
+    {
+        var starts = GemmEmitter.OverlappingStarts(outWidth, outputs);
+        if (starts.Count > MaxUnrolledRowVectors)
+        {
+            int regularEnd = outWidth / outputs * outputs;
+            using (w.Block(Invariant($"for (int ox = 0; ox < {regularEnd}; ox += {outputs})")))
+            {
+                block(null);
+            }
+            starts = regularEnd < outWidth ? new System.Collections.Generic.List<int> { outWidth - outputs } : new System.Collections.Generic.List<int>();
+        }
+        foreach (int start in starts)
+        {
+            using (w.OpenBlock())
+            {
+                block(start);
+            }
         }
     }
 

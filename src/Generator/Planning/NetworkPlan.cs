@@ -144,9 +144,10 @@ internal sealed record ConvGeometry(
     /// <summary>
     /// Whether the input gradient's col2im gathers each input row in registers from shifted, masked whole-vector loads of
     /// the column gradient (stride 1, input rows of at least one 8-float vector, kernels up to 7 columns, unrolled) rather
-    /// than adding each column-gradient row into the input gradient.
+    /// than adding each column-gradient row into the input gradient. A row is one accumulator per vector, so rows of at
+    /// most 256 floats (64 Vector128 accumulators): wider ones would emit code in proportion to their width.
     /// </summary>
-    public bool GatherCol2Im => Stride == 1 && !IsPointwise && InWidth >= 8 && KernelWidth <= 7 && OutputPlane >= KernelWidth * Dilation;
+    public bool GatherCol2Im => Stride == 1 && !IsPointwise && InWidth >= 8 && InWidth <= 256 && KernelWidth <= 7 && OutputPlane >= KernelWidth * Dilation;
 
     /// <summary>
     /// Floats past the column gradient's end that a gathering col2im loads (and masks out): the kernel's reach. The
