@@ -168,6 +168,8 @@ public sealed class HardeningTests
     // A named argument of another layer kind.
     [InlineData("Dense(3, Stride = 2)", "CS0246")]
     [InlineData("MaxPool2D(2, Padding = 1)", "CS0246")]
+    // A named argument given twice: CS0643, and which value would count is the compiler's to say.
+    [InlineData("Conv2D(2, 3, Activation = Activation.ELU, Alpha = 1.5f, Alpha = 2f)", "CS0643")]
     public void G6_an_argument_the_compiler_rejects_gets_no_NG_diagnostic(string layer, string compilerError)
     {
         GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.Usings

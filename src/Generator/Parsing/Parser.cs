@@ -141,6 +141,7 @@ internal static class Parser
         attribute.AttributeConstructor is null
         || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
         || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error)
+        || attribute.NamedArguments.Select(a => a.Key).Distinct().Count() != attribute.NamedArguments.Length // CS0643
         || (attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax syntax
             && syntax.ArgumentList?.Arguments.Count(a => a.NameEquals is not null) != attribute.NamedArguments.Length
             && syntax.ArgumentList is not null);
