@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
@@ -56,6 +58,188 @@ public sealed class GeneratorPropertyTests(ITestOutputHelper log)
         // The mix is what makes the property worth checking: both outcomes occur often.
         Assert.InRange(rejected, Batches * BatchSize / 10, Batches * BatchSize);
         Assert.InRange(ran, Batches * BatchSize / 3, Batches * BatchSize);
+    }
+
+    // ---- The build fuzz: many more declarations, wilder, generated all and compiled in part ----
+
+    // 2,000 declarations by default (NETGEN_FUZZ_COUNT for more or fewer), each in a file and namespace of its own, 100
+    // to a generator run; batches run in parallel. Generating is cheap (a few milliseconds a declaration); binding the
+    // generated code is not (a network's file is 40-500 KB of vector code), so only a sample is compiled: one in
+    // CompileNearNamesEvery of the declarations whose names or neighbours could clash with generated code, one in
+    // CompileEvery of the rest. Across runs (a new seed each) the sample covers every name and neighbour.
+    private const int FuzzBatch = 100, CompileNearNamesEvery = 4, CompileEvery = 25;
+
+    // Generated code grows with the layers, never with a size: a file stays within FixedGeneratedCharacters plus
+    // GeneratedCharactersPerLayer per layer (the most seen is about 130,000 a layer: a dense layer's product tiles in
+    // three vector widths, forward and backward, on top of a fixed part of about 40,000). A kernel unrolled over a row,
+    // a channel count or a number of pieces passes the bound by far at the fuzz's sizes (65,536 wide rows emitted 40 MB).
+    private const int GeneratedCharactersPerLayer = 250_000, FixedGeneratedCharacters = 250_000;
+
+    private static readonly int FuzzDeclarations =
+        int.TryParse(Environment.GetEnvironmentVariable("NETGEN_FUZZ_COUNT"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int count) ? count : 2000;
+
+    /// <summary>
+    /// A new seed each run unless NETGEN_FUZZ_SEED gives one, printed so that a failure can be replayed with it.
+    /// </summary>
+    private static readonly int FuzzSeed =
+        int.TryParse(Environment.GetEnvironmentVariable("NETGEN_FUZZ_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int fuzzSeed)
+            ? fuzzSeed
+            : Environment.TickCount & int.MaxValue;
+
+    /// <summary>
+    /// The declaration fuzz of issue 15: <see cref="FuzzDeclarations"/> random declarations (<see cref="RandomDeclarations.NextWild"/>:
+    /// valid ones, bad sizes, strides, rates and shapes, extreme values, names that are keywords, framework types or
+    /// generated members, types named like the framework's beside them, twins differing in case, derived networks, a
+    /// second [Network], arguments the compiler rejects). Whatever the declaration, the generator never fails (no CS8784,
+    /// CS8785 or AD0001), a declaration the compiler rejects gets no NG diagnostic beside the compiler's, one without
+    /// errors gets code for each of its networks, of a size bounded by its layer count, and one built valid gets no NG
+    /// error. Of the compiled sample, nothing is reported inside generated code (no CSxxxx error or warning there) and
+    /// the generated code adds no error to the declaration's file.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Random_declarations_never_break_the_build()
+    {
+        log.WriteLine($"declaration fuzz seed {FuzzSeed} (replay with NETGEN_FUZZ_SEED={FuzzSeed})");
+        var stopwatch = Stopwatch.StartNew();
+        var generator = new RandomDeclarations(FuzzSeed);
+        RandomDeclaration[][] batches = Enumerable.Range(0, FuzzDeclarations).Select(generator.NextWild).Chunk(FuzzBatch).ToArray();
+        var outcomes = new FuzzOutcome[batches.Length];
+        TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        // One batch per core at a time: more would only hold more generated code in memory at once.
+        Parallel.For(0, batches.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, b => outcomes[b] = RunFuzzBatch(batches[b]));
+        TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+
+        foreach (FuzzOutcome outcome in outcomes)
+        {
+            log.WriteLine($"declarations {outcome.First}..{outcome.First + FuzzBatch - 1}: generator {outcome.Generation.TotalSeconds:F1} s, "
+                + $"{outcome.Compiled} networks compiled in {outcome.Compilation.TotalSeconds:F1} s");
+        }
+        List<string> failures = outcomes.SelectMany(o => o.Failures).ToList();
+        int compiled = outcomes.Sum(o => o.Generated), rejectedByNetGen = outcomes.Sum(o => o.RejectedByNetGen), rejectedByCompiler = outcomes.Sum(o => o.RejectedByCompiler);
+        int sampled = outcomes.Sum(o => o.Compiled);
+        log.WriteLine($"{FuzzDeclarations} declarations (seed {FuzzSeed}): {compiled} generated ({sampled} networks of them compiled), {rejectedByNetGen} rejected by NetGen, "
+            + $"{rejectedByCompiler} by the compiler, {failures.Count} failures, {stopwatch.Elapsed.TotalSeconds:F1} s ({cpu.TotalSeconds:F1} s of CPU time)");
+        // One example of each kind of failure (the text up to the first line break of the problem).
+        var kinds = failures.GroupBy(f => f.Substring(f.IndexOf("): ", StringComparison.Ordinal) + 3).Split('\n')[0]).ToArray();
+        Assert.True(failures.Count == 0, $"{failures.Count} of {FuzzDeclarations} declarations failed (seed {FuzzSeed}; replay with NETGEN_FUZZ_SEED={FuzzSeed}), {kinds.Length} kinds:\n\n"
+            + string.Join("\n\n", kinds.Take(12).Select(k => $"[{k.Count()} x] {k.First()}")));
+        // Every outcome occurs often, or the fuzz has stopped exploring.
+        Assert.InRange(compiled, FuzzDeclarations / 5, FuzzDeclarations);
+        Assert.InRange(sampled, FuzzDeclarations / 50, FuzzDeclarations);
+        Assert.InRange(rejectedByNetGen, FuzzDeclarations / 10, FuzzDeclarations);
+        Assert.InRange(rejectedByCompiler, FuzzDeclarations / 50, FuzzDeclarations);
+    }
+
+    /// <summary>The name of the class whose declaration (attributes included) holds the diagnostic; "" outside any.</summary>
+    private static string ClassAt(Diagnostic diagnostic) =>
+        diagnostic.Location.SourceTree?.GetRoot().FindNode(diagnostic.Location.SourceSpan).AncestorsAndSelf()
+            .OfType<Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax>().FirstOrDefault()?.Identifier.ValueText ?? "";
+
+    /// <param name="Generated">Declarations without errors, whose networks got code.</param>
+    /// <param name="Compiled">Networks whose generated code was compiled.</param>
+    private sealed record FuzzOutcome(int First, List<string> Failures, int Generated, int RejectedByNetGen, int RejectedByCompiler, int Compiled, TimeSpan Generation, TimeSpan Compilation);
+
+    private static FuzzOutcome RunFuzzBatch(RandomDeclaration[] declarations)
+    {
+        int first = int.Parse(declarations[0].Namespace.Substring("Fuzz.D".Length), CultureInfo.InvariantCulture);
+        var failures = new List<string>();
+        var stopwatch = Stopwatch.StartNew();
+        CSharpCompilation input = CSharpCompilation.Create(
+            "Fuzz",
+            declarations.Select(d => CSharpSyntaxTree.ParseText(d.Source, ParseOptions, d.Namespace + ".cs")),
+            GeneratorHarness.Compile().References,
+            GeneratorHarness.Compile().Options);
+        GeneratorOutput output = GeneratorOutput.Run(input, ParseOptions);
+        string[] driverProblems = output.DriverDiagnostics.Where(d => d.Id is "CS8784" or "CS8785" or "AD0001").Select(d => d.ToString()).ToArray();
+        if (output.Exception is not null || driverProblems.Length > 0)
+        {
+            failures.Add($"declarations {first}..{first + declarations.Length - 1} (the batch): the generator failed: {output.Exception}\n{string.Join("\n", driverProblems)}");
+            return new FuzzOutcome(first, failures, 0, 0, 0, 0, stopwatch.Elapsed, TimeSpan.Zero);
+        }
+        // The compiler's errors in the declarations themselves, without generated code: cheap, and what decides whether
+        // NetGen should have said anything.
+        ILookup<string, Diagnostic> ownErrors = input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToLookup(d => d.Location.GetLineSpan().Path);
+        TimeSpan generation = stopwatch.Elapsed;
+
+        int generatedCount = 0, rejectedByNetGen = 0, rejectedByCompiler = 0;
+        var sample = new List<(RandomDeclaration Declaration, SyntaxTree[] Generated)>();
+        void Fail(RandomDeclaration declaration, string problem) =>
+            failures.Add($"{declaration.Namespace}.{declaration.ClassName} ({(declaration.Mutation.Length == 0 ? "built valid" : declaration.Mutation)}): {problem}\n{declaration.Source}");
+        foreach (RandomDeclaration declaration in declarations)
+        {
+            string file = declaration.Namespace + ".cs", prefix = declaration.Namespace + ".";
+            Diagnostic[] ng = output.GeneratorDiagnostics.Where(d => d.Location.GetLineSpan().Path == file).ToArray();
+            Diagnostic[] userErrors = ownErrors[file].ToArray();
+            GeneratedSourceResult[] generated = output.GeneratedSources.Where(g => g.HintName.StartsWith(prefix, StringComparison.Ordinal)).ToArray();
+            if (userErrors.Length > 0)
+            {
+                rejectedByCompiler++;
+                // A class the compiler rejects gets no NG diagnostic; another network in the file may (one deriving
+                // from it gets NG0012 in any case).
+                var rejectedClasses = new HashSet<string>(userErrors.Select(ClassAt), StringComparer.Ordinal);
+                Diagnostic[] beside = ng.Where(d => rejectedClasses.Contains(ClassAt(d))).ToArray();
+                if (beside.Length > 0)
+                {
+                    Fail(declaration, "NG diagnostics beside the compiler's errors:\n" + GeneratorHarness.Describe(beside.Concat(userErrors).Take(6)));
+                }
+                else if (!declaration.CompilerRejects)
+                {
+                    Fail(declaration, "the declaration, not made to be a compiler error, is one:\n" + GeneratorHarness.Describe(userErrors.Take(5)));
+                }
+            }
+            else if (ng.Any(d => d.Severity == DiagnosticSeverity.Error))
+            {
+                rejectedByNetGen++;
+                if (declaration.IntendedValid)
+                {
+                    Fail(declaration, "built valid, but rejected:\n" + GeneratorHarness.Describe(ng));
+                }
+            }
+            else
+            {
+                generatedCount++;
+                int networks = declaration.Source.Split("[Network").Length - 1;
+                if (generated.Length != networks)
+                {
+                    Fail(declaration, $"no error, but {generated.Length} generated files for {networks} networks");
+                }
+            }
+            // Whatever the outcome, what was generated has a size bounded by the layers (a declaration the compiler
+            // rejects may still get code for its networks).
+            int layers = Regex.Matches(declaration.Source, @"\b(Dense|Maxout|Conv2D|MaxPool2D|AvgPool2D|GlobalAvgPool|Flatten|Dropout|BatchNorm|ResidualStart|ResidualEnd)\b").Count;
+            foreach (GeneratedSourceResult file1 in generated.Where(g => g.SourceText.Length > FixedGeneratedCharacters + layers * GeneratedCharactersPerLayer))
+            {
+                Fail(declaration, $"{file1.HintName} has {file1.SourceText.Length:N0} characters for {layers} layers (the declaration's, all networks)");
+            }
+            int index = int.Parse(declaration.Namespace.Substring("Fuzz.D".Length), CultureInfo.InvariantCulture);
+            if (generated.Length > 0 && index % (declaration.NearGeneratedNames ? CompileNearNamesEvery : CompileEvery) == 0)
+            {
+                sample.Add((declaration, generated.Select(g => g.SyntaxTree).ToArray()));
+            }
+        }
+
+        // The sample with its generated code, in one compilation; the other declarations and their code left out.
+        var sampledTrees = new HashSet<SyntaxTree>(sample.SelectMany(s => s.Generated));
+        var sampledFiles = new HashSet<string>(sample.Select(s => s.Declaration.Namespace + ".cs"), StringComparer.Ordinal);
+        Compilation compilation = output.Compilation.RemoveSyntaxTrees(output.Compilation.SyntaxTrees.Where(t => !sampledTrees.Contains(t) && !sampledFiles.Contains(t.FilePath)));
+        var compileTime = Stopwatch.StartNew();
+        Diagnostic[] diagnostics = sample.Count == 0 ? Array.Empty<Diagnostic>() : compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
+        foreach ((RandomDeclaration declaration, SyntaxTree[] generated) in sample)
+        {
+            string file = declaration.Namespace + ".cs";
+            Diagnostic[] inGenerated = diagnostics.Where(d => generated.Contains(d.Location.SourceTree)).ToArray();
+            Diagnostic[] added = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.GetLineSpan().Path == file && !ownErrors[file].Any(e => e.Id == d.Id && e.Location == d.Location)).ToArray();
+            if (inGenerated.Length > 0)
+            {
+                Fail(declaration, "the compiler reports in generated code:\n" + GeneratorHarness.Describe(inGenerated.Take(5)));
+            }
+            else if (added.Length > 0)
+            {
+                Fail(declaration, "the generated code makes the declaration an error:\n" + GeneratorHarness.Describe(added.Take(5)));
+            }
+        }
+        return new FuzzOutcome(first, failures, generatedCount, rejectedByNetGen, rejectedByCompiler, sample.Sum(s => s.Generated.Length), generation, compileTime.Elapsed);
     }
 
     private sealed record BatchOutcome(List<string> Failures, int Rejected, int Ran, TimeSpan Total, TimeSpan Generation = default, TimeSpan Compilation = default);

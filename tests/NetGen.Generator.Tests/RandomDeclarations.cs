@@ -30,7 +30,20 @@ internal sealed class AttributeDecl(string name, params string[] positional)
 
 /// <summary>A random network declaration: whether it was built to be valid, and its source.</summary>
 /// <param name="ExpectedParameters">For a declaration built valid, its parameter count by the layer formulas (a layer the generator dropped would show here).</param>
-internal sealed record RandomDeclaration(string ClassName, bool IntendedValid, string Mutation, string Source, long ExpectedParameters);
+internal sealed record RandomDeclaration(string ClassName, bool IntendedValid, string Mutation, string Source, long ExpectedParameters)
+{
+    /// <summary>The declaration's own namespace (the build fuzz gives each one its own, so that names may repeat).</summary>
+    public string Namespace { get; init; } = "Fuzz";
+
+    /// <summary>Whether the declaration was made to be a compiler error (a second [Network], an argument the compiler rejects).</summary>
+    public bool CompilerRejects { get; init; }
+
+    /// <summary>
+    /// Whether the declaration's names or neighbours could clash with generated code: a wild name, framework-named types
+    /// beside it, a twin differing in case, a network deriving from it or a second [Network].
+    /// </summary>
+    public bool NearGeneratedNames { get; init; }
+}
 
 /// <summary>
 /// Builds random network declarations from a seed. A declaration starts valid by construction: every layer kind
@@ -427,6 +440,186 @@ internal sealed class RandomDeclarations(int seed)
     };
 
     private string Pick(params string[] choices) => choices[_random.Next(choices.Length)];
+
+    // ---- The wild part of the declaration fuzz (issue 15): names, extreme values, forms the compiler rejects ----
+
+    private static readonly string[] WildNames =
+    {
+        // Keywords and contextual keywords.
+        "@var", "@record", "@class", "@event", "nameof", "dynamic", "nint", "nuint", "async", "await", "value", "global", "partial", "unmanaged",
+        // Framework types the generated code uses.
+        "Math", "MathF", "Unsafe", "Span", "ReadOnlySpan", "Array", "MemoryMarshal", "Vector256", "Vector512", "Vector128", "ArgumentException", "NetGen", "Generated",
+        // Generated members (NG0026).
+        "Loss", "Parameters", "Forward", "Threads", "InputSize", "Dense1Weights", "MaxBatchSize", "Predict", "Conv1Bias",
+    };
+
+    private static readonly string[] ShadowTypes =
+    {
+        "internal static class Math { }", "internal static class MathF { }", "internal static class Array { }", "internal static class Unsafe { }",
+        "internal static class MemoryMarshal { }", "internal static class Vector128 { }", "internal static class Vector256 { }", "internal static class Vector512 { }",
+        "internal sealed class ArgumentException { }", "internal sealed class ArgumentOutOfRangeException { }", "internal sealed class InvalidOperationException { }",
+        "internal readonly struct Span<T> { }", "internal readonly struct ReadOnlySpan<T> { }", "internal sealed class Vector256<T> { }", "internal sealed class MethodImpl { }",
+        "internal sealed class NetGen { }", "internal sealed class nuint { }",
+    };
+
+    /// <summary>
+    /// A declaration for the build fuzz: <see cref="Next"/>'s, in its own namespace <c>Fuzz.D{index}</c>, then with
+    /// probability about one half one of: a name from <see cref="WildNames"/>, types named like the framework's beside
+    /// it, a twin whose name differs only in case, a network deriving from it, a second [Network], extreme argument
+    /// values, or an argument the compiler rejects (non-constant, misspelled, of another layer kind).
+    /// </summary>
+    public RandomDeclaration NextWild(int index)
+    {
+        string className = "Net" + index.ToString(CultureInfo.InvariantCulture);
+        RandomDeclaration declaration = Next(className);
+        string source = declaration.Source.Replace("namespace Fuzz;", "namespace Fuzz.D" + index.ToString(CultureInfo.InvariantCulture) + ";", StringComparison.Ordinal);
+        string mutation = declaration.Mutation;
+        bool compilerRejects = false, nearGeneratedNames = false;
+        void Mutated(string what) => mutation = mutation.Length == 0 ? what : mutation + "; " + what;
+
+        // Distinct kinds, applied in order: the name first, so that what refers to the class uses its final name.
+        var chosen = new SortedSet<int>();
+        for (int m = _random.Next(2) == 0 ? 0 : _random.Next(1, 3); m > 0; m--)
+        {
+            chosen.Add(_random.Next(9));
+        }
+        foreach (int choice in chosen)
+        {
+            nearGeneratedNames |= choice <= 4;
+            switch (choice)
+            {
+                case 0:
+                {
+                    string name = Pick(WildNames);
+                    source = source.Replace("class " + className + " ", "class " + name + " ", StringComparison.Ordinal);
+                    className = name;
+                    Mutated("named " + name);
+                    break;
+                }
+                case 1:
+                    string own = className.TrimStart('@');
+                    source += "\n" + string.Join("\n", ShadowTypes.Where(t => _random.Next(2) == 0 && !t.Contains(" " + own + " ", StringComparison.Ordinal) && !t.Contains(" " + own + "<", StringComparison.Ordinal))) + "\n";
+                    Mutated("framework-named types beside it");
+                    break;
+                case 2:
+                {
+                    string bare = className.TrimStart('@');
+                    string twin = bare.ToUpperInvariant() != bare ? bare.ToUpperInvariant() : bare.ToLowerInvariant();
+                    if (twin == bare)
+                    {
+                        break;
+                    }
+                    source += "\n" + AttributeText(source) + "\npublic partial class " + twin + " { }\n";
+                    Mutated("twin " + twin);
+                    break;
+                }
+                case 3:
+                    source += "\n[Network, Input(2), Dense(2), Loss(LossKind.MeanSquaredError)]\npublic partial class Derived" + index.ToString(CultureInfo.InvariantCulture) + " : " + className + " { }\n";
+                    Mutated("a network deriving from it");
+                    break;
+                case 4:
+                    source += "\n[Network]\npublic partial class " + className + " { }\n";
+                    compilerRejects = true;
+                    Mutated("[Network] on a second declaration");
+                    break;
+                case 5:
+                case 6:
+                {
+                    // An extreme value for an argument: int.MaxValue and the like, in place of a small number.
+                    var numbers = System.Text.RegularExpressions.Regex.Matches(AttributeText(source), @"(?<=[(, ])[0-9]+(?=[,)])").ToArray();
+                    if (numbers.Length == 0)
+                    {
+                        break;
+                    }
+                    string value = Pick("int.MaxValue", "int.MinValue", "-1", "0", "65536", "1 << 20", "46341", "int.MaxValue / 2");
+                    var target = numbers[_random.Next(numbers.Length)];
+                    int at = source.IndexOf(AttributeText(source), StringComparison.Ordinal) + target.Index;
+                    source = source.Substring(0, at) + value + source.Substring(at + target.Length);
+                    Mutated("argument " + target.Value + " became " + value);
+                    break;
+                }
+                case 7:
+                {
+                    // Named arguments with extreme values.
+                    string attributes = AttributeText(source);
+                    string named = Pick("Stride = int.MaxValue", "Padding = int.MaxValue", "Dilation = int.MaxValue", "Stride = int.MinValue", "Alpha = float.MaxValue", "Alpha = float.Epsilon",
+                        "Momentum = float.Epsilon", "Epsilon = float.MaxValue");
+                    string kind = named.StartsWith("Alpha", StringComparison.Ordinal) ? "Dense(" : named.StartsWith("Momentum", StringComparison.Ordinal) || named.StartsWith("Epsilon", StringComparison.Ordinal) ? "BatchNorm" : "Conv2D(";
+                    int at = attributes.IndexOf(kind, StringComparison.Ordinal);
+                    if (at < 0 || named.Contains("Dilation", StringComparison.Ordinal) && kind != "Conv2D(")
+                    {
+                        break;
+                    }
+                    string rest = attributes.Substring(at);
+                    int close = kind == "BatchNorm" && !rest.StartsWith("BatchNorm(", StringComparison.Ordinal) ? kind.Length : ClosingParenthesis(rest);
+                    // A layer that already has the argument now has it twice: CS0643.
+                    compilerRejects |= rest.Substring(0, close).Contains(named.Substring(0, named.IndexOf(' ', StringComparison.Ordinal)) + " =", StringComparison.Ordinal);
+                    string replaced = kind == "BatchNorm" && !rest.StartsWith("BatchNorm(", StringComparison.Ordinal)
+                        ? "BatchNorm(" + named + ")" + rest.Substring(kind.Length)
+                        : rest.Substring(0, close) + ", " + named + rest.Substring(close);
+                    replaced = System.Text.RegularExpressions.Regex.Replace(replaced, @"\(, ", "(");
+                    source = source.Replace(attributes, attributes.Substring(0, at) + replaced, StringComparison.Ordinal);
+                    Mutated(named + " on " + kind.TrimEnd('('));
+                    break;
+                }
+                default:
+                {
+                    // An argument the compiler rejects: the declaration is the compiler's to report, not NetGen's.
+                    string attributes = AttributeText(source);
+                    string broken = Pick("non-constant", "misspelled", "foreign");
+                    string? edited = broken switch
+                    {
+                        "non-constant" => ReplaceFirst(attributes, "Input(", "Input(Sizes.Width, "),
+                        "misspelled" => ReplaceFirst(attributes, "Network", "Network, Dense(2, Activaton = Activation.ReLU)"),
+                        _ => ReplaceFirst(attributes, "Network", "Network, Dense(3, Stride = 2)"),
+                    };
+                    if (edited is null)
+                    {
+                        break;
+                    }
+                    source = source.Replace(attributes, edited, StringComparison.Ordinal) + "\ninternal static class Sizes { public static int Width = 3; }\n";
+                    compilerRejects = true;
+                    Mutated("an argument the compiler rejects: " + broken);
+                    break;
+                }
+            }
+        }
+        return new RandomDeclaration(className, declaration.IntendedValid && mutation == declaration.Mutation, mutation, source, declaration.ExpectedParameters)
+        {
+            Namespace = "Fuzz.D" + index.ToString(CultureInfo.InvariantCulture),
+            CompilerRejects = compilerRejects,
+            NearGeneratedNames = nearGeneratedNames,
+        };
+    }
+
+    /// <summary>The attribute list of the declaration's first class: from its first '[' up to the line of "class".</summary>
+    private static string AttributeText(string source)
+    {
+        int start = source.IndexOf('[', StringComparison.Ordinal);
+        int end = source.IndexOf("\npublic ", start, StringComparison.Ordinal);
+        return source.Substring(start, end - start);
+    }
+
+    /// <summary>The index of the parenthesis that closes the first one in <paramref name="text"/> (arguments may hold casts).</summary>
+    private static int ClosingParenthesis(string text)
+    {
+        int depth = 0;
+        for (int i = text.IndexOf('(', StringComparison.Ordinal); i < text.Length; i++)
+        {
+            depth += text[i] == '(' ? 1 : text[i] == ')' ? -1 : 0;
+            if (depth == 0)
+            {
+                return i;
+            }
+        }
+        return text.Length;
+    }
+
+    private static string? ReplaceFirst(string text, string value, string replacement)
+    {
+        int at = text.IndexOf(value, StringComparison.Ordinal);
+        return at < 0 ? null : text.Substring(0, at) + replacement + text.Substring(at + value.Length);
+    }
 
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
