@@ -26,6 +26,9 @@ public sealed class NetGenGenerator : IIncrementalGenerator
         /// <summary>The parser's output completed by an ONNX import ([Network(Onnx = ...)]); the parser's own otherwise.</summary>
         public const string Import = "NetGen.Import";
 
+        /// <summary>The plan completed by the checkpoint of [Network(Weights = ...)]; the planner's own otherwise.</summary>
+        public const string Weights = "NetGen.Weights";
+
         /// <summary>The diagnostics of parsing and planning.</summary>
         public const string Diagnostics = "NetGen.Diagnostics";
 
@@ -36,7 +39,7 @@ public sealed class NetGenGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        // The base64 copies of ONNX models that the package's build targets add as additional files (see
+        // The base64 copies of ONNX models and checkpoints that the package's build targets add as additional files (see
         // build/NetGen.targets). Other additional files are skipped without reading their text.
         IncrementalValueProvider<EquatableArray<OnnxFile>> onnxFiles = context.AdditionalTextsProvider
             .Combine(context.AnalyzerConfigOptionsProvider)
@@ -55,7 +58,10 @@ public sealed class NetGenGenerator : IIncrementalGenerator
             .Select(static (pair, ct) => OnnxImport.Resolve(pair.Left, pair.Right, ct))
             .WithTrackingName(Steps.Import)
             .Select(static (parsed, _) => Planner.Plan(parsed))
-            .WithTrackingName(Steps.Plan);
+            .WithTrackingName(Steps.Plan)
+            .Combine(onnxFiles)
+            .Select(static (pair, ct) => BuiltInWeights.Resolve(pair.Left, pair.Right, ct))
+            .WithTrackingName(Steps.Weights);
 
         // Diagnostics are reported against the current compilation's syntax trees (for #pragma and the editor);
         // that step re-runs on every edit but only maps a few values. Emission stays cached on the plan alone.

@@ -141,6 +141,28 @@ internal static class DiagnosticDescriptors
         "NG0045", "Layers declared beside an ONNX import",
         "Network '{0}' imports its layers from '{1}' but also declares [{2}]; remove the [{2}] attribute (only [Loss] may accompany an import)");
 
+    // NG0050-NG0059: building a checkpoint's weights in ([Network(Weights = "...")]).
+
+    public static readonly DiagnosticDescriptor WeightsFileNotFound = Error(
+        "NG0050", "Checkpoint file not found",
+        "[Network(Weights = \"{0}\")]: no such file reached the generator; list it in the project file as <AdditionalFiles Include=\"{0}\" /> (the NetGen package's build targets then hand its bytes to the generator){1}");
+
+    public static readonly DiagnosticDescriptor WeightsFileNotCheckpoint = Error(
+        "NG0051", "Not a NetGen checkpoint",
+        "'{0}' is not a NetGen checkpoint: it {1}; give Weights a file written by Checkpoint.Save or the Trainer");
+
+    public static readonly DiagnosticDescriptor WeightsFileUnreadable = Error(
+        "NG0052", "Checkpoint cannot be read",
+        "Checkpoint '{0}' cannot be built in: it {1}; save it again, or use an earlier copy");
+
+    public static readonly DiagnosticDescriptor WeightsArchitectureMismatch = Error(
+        "NG0053", "Checkpoint of another architecture",
+        "Checkpoint '{0}' was saved from architecture '{1}', but network '{2}' is '{3}'; build in a checkpoint of this network, or declare the layers of the network it was saved from");
+
+    public static readonly DiagnosticDescriptor WeightsShapeMismatch = Error(
+        "NG0054", "Checkpoint does not fit the network",
+        "Checkpoint '{0}' does not fit network '{1}': {2}; save the checkpoint again from this network");
+
     // No help link: the project has no published address for docs/diagnostics.md, and a repository-relative path
     // resolves nowhere in an IDE. The ids are listed there.
     private static DiagnosticDescriptor Error(string id, string title, string message) =>

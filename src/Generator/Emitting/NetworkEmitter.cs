@@ -149,6 +149,10 @@ internal static class NetworkEmitter
             {
                 OnnxWeightsEmitter.EmitData(w, imported);
             }
+            if (plan.BuiltIn is { } builtIn)
+            {
+                BuiltInWeightsEmitter.EmitData(w, builtIn);
+            }
         }
         w.Unindent();
         w.WriteLine("}");
@@ -292,6 +296,10 @@ internal static class NetworkEmitter
         if (plan.Imported is { } imported)
         {
             OnnxWeightsEmitter.EmitHeader(w, plan, imported);
+        }
+        if (plan.BuiltIn is { } builtIn)
+        {
+            BuiltInWeightsEmitter.EmitHeader(w, builtIn);
         }
         w.WriteLine("//");
         w.WriteLine(Invariant($"// {"Layer",-6}{"Kind",-28}{"Input",-12}{"Output",-12}{"Parameters",12}{"FLOPs/sample",16}"));
@@ -471,10 +479,15 @@ internal static class NetworkEmitter
         w.WriteLine("public float[] Buffers { get; } = CreateBuffers();");
         w.WriteLine();
         w.WriteLine("/// <summary>The seed of the dropout masks; <see cref=\"InitializeParameters\"/> sets it.</summary>");
-        w.WriteLine("public int DropoutSeed { get; set; }");
+        w.WriteLine("public int DropoutSeed { get; set; }" + (plan.BuiltIn is { } seeded ? Invariant($" = {seeded.DropoutSeed};") : ""));
         w.WriteLine();
         w.WriteLine("/// <summary>Training steps taken; with <see cref=\"DropoutSeed\"/> it determines the next dropout masks.</summary>");
-        w.WriteLine("public long TrainingSteps { get; set; }");
+        w.WriteLine("public long TrainingSteps { get; set; }" + (plan.BuiltIn is { } trained ? Invariant($" = {trained.TrainingSteps};") : ""));
+        if (plan.BuiltIn is { } standardized)
+        {
+            w.WriteLine();
+            BuiltInWeightsEmitter.EmitStandardizer(w, standardized);
+        }
         w.WriteLine();
         using (w.Block("private static float[] CreateBuffers()"))
         {
@@ -483,6 +496,10 @@ internal static class NetworkEmitter
             if (plan.Imported is { Buffers.Count: > 0 })
             {
                 w.WriteLine(Kernels(plan) + ".ImportedBuffers(buffers);");
+            }
+            if (plan.BuiltIn is { Buffers.Count: > 0 })
+            {
+                w.WriteLine(Kernels(plan) + ".BuiltInBuffers(buffers);");
             }
             w.WriteLine("return buffers;");
         }
@@ -500,7 +517,8 @@ internal static class NetworkEmitter
         using (w.Block("private static float[] CreateParameters()"))
         {
             w.WriteLine("float[] parameters = new float[ParameterCount];");
-            w.WriteLine(plan.Imported is null ? "Initialize(parameters, 0);" : Kernels(plan) + ".ImportedParameters(parameters);");
+            w.WriteLine(plan.BuiltIn is not null ? Kernels(plan) + ".BuiltInParameters(parameters);"
+                : plan.Imported is null ? "Initialize(parameters, 0);" : Kernels(plan) + ".ImportedParameters(parameters);");
             w.WriteLine("return parameters;");
         }
         w.WriteLine();

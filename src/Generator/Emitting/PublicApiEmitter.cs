@@ -466,7 +466,7 @@ internal static class PublicApiEmitter
                 w.WriteLine("_classNames = value is null ? null : global::System.Linq.Enumerable.ToArray(value);");
             }
         }
-        w.WriteLine("private global::System.Collections.Generic.IReadOnlyList<string>? _classNames;");
+        w.WriteLine("private global::System.Collections.Generic.IReadOnlyList<string>? _classNames" + BuiltInWeightsEmitter.ClassNamesInitializer(plan.BuiltIn) + ";");
         w.WriteLine();
 
         if (classLabels)

@@ -14,6 +14,9 @@ internal sealed record NetworkSpec(
 {
     /// <summary>Names the generated members must not take (see <see cref="TakenName"/>); empty when nothing is known.</summary>
     public EquatableArray<TakenName> TakenNames { get; init; } = EquatableArray<TakenName>.Empty;
+
+    /// <summary>[Network(Weights = "...")]: the checkpoint to build in, as the project lists it.</summary>
+    public string? Weights { get; init; }
 }
 
 /// <summary>

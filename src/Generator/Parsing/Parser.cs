@@ -64,6 +64,7 @@ internal static class Parser
         LossSpec? loss = null;
         LocationInfo? networkLocation = null;
         string? onnx = null;
+        string? weights = null;
         var layers = new List<(int Position, LayerSpec Layer)>();
 
         foreach (AttributeData attribute in attributes)
@@ -85,6 +86,7 @@ internal static class Parser
                 case "Network":
                     networkLocation = location;
                     onnx = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Onnx").Value.Value as string;
+                    weights = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Weights").Value.Value as string;
                     break;
                 case "Input":
                     input = new InputSpec(
@@ -126,6 +128,7 @@ internal static class Parser
             onnx)
         {
             TakenNames = TakenNames(symbol, classLocation, diagnostics, cancellationToken),
+            Weights = weights,
         };
         return new ParseResult(spec, diagnostics.ToEquatableArray());
     }

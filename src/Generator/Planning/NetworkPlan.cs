@@ -25,6 +25,18 @@ internal sealed record NetworkPlan(
     string Canonical,
     ImportedWeights? Imported = null)
 {
+    /// <summary>[Network(Weights = "...")]: the checkpoint to build in, as the project lists it.</summary>
+    public string? WeightsPath { get; init; }
+
+    /// <summary>
+    /// Where [Network] is, for the diagnostics of <see cref="BuiltInWeights.Resolve"/>; set only with <see cref="WeightsPath"/>,
+    /// so that moving any other declaration keeps its plan, and so its emission, cached.
+    /// </summary>
+    public LocationInfo? WeightsLocation { get; init; }
+
+    /// <summary>The checkpoint's contents once read and checked against this plan (<see cref="BuiltInWeights.Resolve"/>).</summary>
+    public BuiltInWeights? BuiltIn { get; init; }
+
     /// <summary>Whether the network declares a loss and so gets a training surface; without one it is inference-only.</summary>
     public bool Trainable => Loss is not null;
 

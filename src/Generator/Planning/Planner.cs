@@ -159,7 +159,11 @@ internal static partial class Planner
             spec.Namespace, spec.ClassName, spec.Accessibility, inputShape.ToEquatableArray(), (int)Size(inputShape), outputSize, loss,
             loss is { } kind && IsClassLabelLoss(kind, outputSize) ? 1 : outputSize, layers.ToEquatableArray(), (int)state.ParameterCount, (int)state.WorkspacePerSample,
             (int)state.DeltaPerSample, (int)state.ScratchSize, (int)state.StatsSize, (int)state.BufferCount, state.Flops, Fingerprint(canonical), canonical,
-            spec.Imported);
+            spec.Imported)
+        {
+            WeightsPath = spec.Weights,
+            WeightsLocation = spec.Weights is null ? null : spec.Location,
+        };
     }
 
     /// <summary>NG0026 for each name the user took that a generated member needs (CS0542, CS0102 or CS0108 otherwise).</summary>

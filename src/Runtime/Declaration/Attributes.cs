@@ -16,6 +16,15 @@ public sealed class NetworkAttribute : Attribute
     /// further. Unsupported operators are build errors naming the node (NG0040-NG0045).
     /// </summary>
     public string? Onnx { get; set; }
+
+    /// <summary>
+    /// A NetGen checkpoint to build into the class: its path as the project lists it in
+    /// <c>&lt;AdditionalFiles Include="models/iris.ngck" /&gt;</c>. A new instance starts with the checkpoint's
+    /// parameters, buffers and class names instead of initialized ones, and its standardizer as <c>Standardizer</c>,
+    /// so that it predicts with nothing beside the executable. The file must be a checkpoint of this very architecture
+    /// (NG0050-NG0054).
+    /// </summary>
+    public string? Weights { get; set; }
 }
 
 /// <summary>Declares the shape of one input sample: a feature count, or channels x height x width.</summary>
