@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
@@ -56,7 +57,7 @@ internal static class GuideCompiler
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.Parse);
 
     // The test host's trusted platform assemblies are the net10.0 framework; NetGen.Runtime is added explicitly.
-    private static readonly ImmutableArray<MetadataReference> References = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+    internal static readonly ImmutableArray<MetadataReference> References = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
         .Split(Path.PathSeparator)
         .Where(path => IsFrameworkAssembly(Path.GetFileName(path)))
         .Append(typeof(NetworkAttribute).Assembly.Location)
@@ -101,7 +102,8 @@ internal static class GuideCompiler
 /// <summary>
 /// The ONNX models a guide's <c>[Network(Onnx = "models/NAME.onnx")]</c> can name, handed to the generator as the NetGen
 /// build targets hand them over (a base64 copy with the listed path as NetGenOnnxSource metadata): every fixture of
-/// tests/NetGen.Onnx.Tests/Fixtures, and models/notes.onnx, a text file that is not a model.
+/// tests/NetGen.Onnx.Tests/Fixtures, and models/notes.onnx, a text file that is not a model; and the checkpoints of
+/// <see cref="CheckpointModels"/> for <c>[Network(Weights = "models/NAME.ngck")]</c>.
 /// </summary>
 internal static class OnnxModels
 {
@@ -112,6 +114,7 @@ internal static class OnnxModels
         .Order(StringComparer.Ordinal)
         .Select(path => ("models/" + Path.GetFileName(path), File.ReadAllBytes(path)))
         .Append(("models/notes.onnx", System.Text.Encoding.UTF8.GetBytes("Notes on the model, not the model.")))
+        .Concat(CheckpointModels.Files())
         .ToArray();
 
     public static ImmutableArray<AdditionalText> Texts { get; } =
@@ -146,5 +149,46 @@ internal static class OnnxModels
             value = key == SourceMetadata ? source : null;
             return value is not null;
         }
+    }
+}
+
+/// <summary>
+/// The checkpoints the diagnostics guide's Weights examples name, written here with the runtime for the guide's
+/// network <c>Classifier</c> ([Input(4)], [Dense(3)], softmax cross-entropy): models/classifier.ngck (good, with class
+/// names), models/notes.ngck (text), models/classifier-cut.ngck (truncated), models/wide.ngck (of [Input(4)],
+/// [Dense(8)], [Dense(3)]) and models/classifier-names.ngck (two class names for three outputs).
+/// </summary>
+internal static class CheckpointModels
+{
+    private const string Classifier = "[Network]\n[Input(4)]\n[Dense(3)]\n[Loss(LossKind.SoftmaxCrossEntropy)]\npublic partial class Classifier { }\n";
+    private const string Wide = "[Network]\n[Input(4)]\n[Dense(8, Activation = Activation.ReLU)]\n[Dense(3)]\n[Loss(LossKind.SoftmaxCrossEntropy)]\npublic partial class Classifier { }\n";
+
+    public static IEnumerable<(string Listed, byte[] Bytes)> Files()
+    {
+        string classifier = Fingerprint(Classifier);
+        byte[] good = Write(new Checkpoint(classifier, Enumerable.Range(0, 15).Select(i => i / 16f).ToArray()) { ClassNames = ["setosa", "versicolor", "virginica"] });
+        yield return ("models/classifier.ngck", good);
+        yield return ("models/notes.ngck", System.Text.Encoding.UTF8.GetBytes("Notes on the model, not the model."));
+        yield return ("models/classifier-cut.ngck", good[..^20]);
+        yield return ("models/wide.ngck", Write(new Checkpoint(Fingerprint(Wide), new float[4 * 8 + 8 + 8 * 3 + 3])));
+        yield return ("models/classifier-names.ngck", Write(new Checkpoint(classifier, new float[15]) { ClassNames = ["setosa", "other"] }));
+    }
+
+    private static byte[] Write(Checkpoint checkpoint)
+    {
+        using var stream = new MemoryStream();
+        checkpoint.WriteTo(stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>The architecture fingerprint the generator gives <paramref name="declaration"/>, read from its generated constant.</summary>
+    private static string Fingerprint(string declaration)
+    {
+        CSharpCompilation compilation = CSharpCompilation.Create("Fingerprint", [CSharpSyntaxTree.ParseText("using NetGen;\n" + declaration)],
+            GuideCompiler.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(new NetGenGenerator()).RunGenerators(compilation);
+        string source = driver.GetRunResult().GeneratedTrees.Single().ToString();
+        System.Text.RegularExpressions.Match match = System.Text.RegularExpressions.Regex.Match(source, "public const string Fingerprint = \"([^\"]+)\";");
+        return match.Success ? match.Groups[1].Value : throw new InvalidOperationException("no Fingerprint constant in the generated code:" + Environment.NewLine + source);
     }
 }
