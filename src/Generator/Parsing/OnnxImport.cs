@@ -79,7 +79,7 @@ internal static class OnnxImport
     }
 
     /// <summary>The file listed as <paramref name="path"/> (separators and a leading ./ ignored), or by a path that ends with it.</summary>
-    private static OnnxFile? Find(EquatableArray<OnnxFile> files, string path)
+    internal static OnnxFile? Find(EquatableArray<OnnxFile> files, string path)
     {
         string wanted = Normalize(path);
         return files.FirstOrDefault(f => Normalize(f.Source) == wanted)

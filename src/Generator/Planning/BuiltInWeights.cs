@@ -34,7 +34,7 @@ internal sealed record BuiltInWeights(
         }
         var diagnostics = new List<DiagnosticInfo>(result.Diagnostics);
         LocationInfo? location = plan.WeightsLocation;
-        OnnxFile? file = Find(files, path);
+        OnnxFile? file = OnnxImport.Find(files, path);
         if (file is null)
         {
             string listed = files.Count == 0 ? "; no such file is listed" : "; the files listed are " + string.Join(", ", files.Select(f => "'" + f.Source + "'"));
@@ -97,22 +97,5 @@ internal sealed record BuiltInWeights(
             return Invariant($"it names {names.Length} classes, but the network has {plan.OutputSize} outputs");
         }
         return null;
-    }
-
-    private static OnnxFile? Find(EquatableArray<OnnxFile> files, string path)
-    {
-        string wanted = Normalize(path);
-        return files.FirstOrDefault(f => Normalize(f.Source) == wanted)
-            ?? files.FirstOrDefault(f => Normalize(f.Source).EndsWith("/" + wanted, StringComparison.Ordinal));
-    }
-
-    private static string Normalize(string path)
-    {
-        string normalized = path.Replace('\\', '/');
-        while (normalized.StartsWith("./", StringComparison.Ordinal))
-        {
-            normalized = normalized.Substring(2);
-        }
-        return normalized;
     }
 }
