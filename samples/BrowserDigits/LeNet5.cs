@@ -3,10 +3,11 @@ using NetGen;
 namespace NetGen.Samples.BrowserDigits;
 
 /// <summary>
-/// The LeNet-5 of samples/LeNet5, declared again here because this one carries its trained weights.
-/// Model/lenet5.ngck was trained by samples/LeNet5 (see README.md).
+/// The LeNet-5 of samples/LeNet5, declared again here because this one carries its trained weights: Model/lenet5.ngck,
+/// trained by samples/LeNet5 (see README.md), is built into the class with the digits as class names, so a new instance
+/// predicts as the trained model and the app downloads nothing but itself.
 /// </summary>
-[Network]
+[Network(Weights = "Model/lenet5.ngck")]
 [Input(1, 28, 28)]
 [Conv2D(6, 5, Padding = 2, Activation = Activation.ReLU)]  // C1: 6x28x28
 [MaxPool2D(2)]                                              // S2: 6x14x14

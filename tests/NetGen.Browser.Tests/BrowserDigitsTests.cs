@@ -18,7 +18,7 @@ public sealed class BrowserDigitsTests(BrowserDigitsPage page) : IClassFixture<B
         Path.Combine(AppContext.BaseDirectory, "Fixtures", "digits-images-idx3-ubyte"),
         Path.Combine(AppContext.BaseDirectory, "Fixtures", "digits-labels-idx1-ubyte"));
 
-    private static readonly LeNet5 Desktop = DigitModel.Create();
+    private static readonly LeNet5 Desktop = new();
 
     [Theory]
     [InlineData(0)]

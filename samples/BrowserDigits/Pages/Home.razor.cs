@@ -14,7 +14,7 @@ namespace NetGen.Samples.BrowserDigits.Pages;
 /// </summary>
 public sealed partial class Home
 {
-    private readonly LeNet5 model = DigitModel.Create();
+    private readonly LeNet5 model = new();
     private readonly float[] input = new float[MnistPreprocessing.PixelCount];
     private readonly float[] probabilities = new float[LeNet5.OutputSize];
     private ElementReference pad;
