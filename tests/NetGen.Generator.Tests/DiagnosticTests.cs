@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using Xunit;
@@ -286,6 +287,25 @@ public sealed partial class DiagnosticTests
 
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void No_descriptor_has_a_help_link_that_resolves_nowhere()
+    {
+        // An IDE opens a help link as it is: a repository-relative path opens nothing, so a link is an absolute https
+        // address or there is none (today none: the docs have no published address).
+        DiagnosticDescriptor[] descriptors = typeof(DiagnosticDescriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(field => field.FieldType == typeof(DiagnosticDescriptor))
+            .Select(field => (DiagnosticDescriptor)field.GetValue(null)!)
+            .ToArray();
+        Assert.True(descriptors.Length >= 38, $"found {descriptors.Length} descriptors");
+        foreach (DiagnosticDescriptor descriptor in descriptors)
+        {
+            Assert.True(
+                descriptor.HelpLinkUri.Length == 0
+                    || (Uri.TryCreate(descriptor.HelpLinkUri, UriKind.Absolute, out Uri? uri) && uri.Scheme == Uri.UriSchemeHttps),
+                $"{descriptor.Id}'s help link '{descriptor.HelpLinkUri}' is not an absolute https address");
+        }
     }
 
     /// <summary>
