@@ -44,6 +44,9 @@ public sealed class BuiltInWeightsTests
         CSharpCompilation compilation = GeneratorHarness.Compile(GeneratorHarness.Usings + WithWeights.Replace("[|", "").Replace("|]", ""));
         GeneratorDriver driver = Driver(Convert.ToBase64String(bytes)).RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
         Assert.Empty(driver.GetRunResult().Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+        string source = Assert.Single(driver.GetRunResult().GeneratedTrees).ToString();
+        int doubledBlank = source.IndexOf("\n\n\n", StringComparison.Ordinal);
+        Assert.True(doubledBlank < 0, "two blank lines in a row after: " + source[Math.Max(0, doubledBlank - 300)..Math.Max(0, doubledBlank)]);
         using EmittedAssembly built = EmittedAssembly.Emit(output);
         using EmittedAssembly plain = EmittedAssembly.Load(GeneratorHarness.Compile(GeneratorHarness.Usings + Plain));
 
@@ -155,34 +158,5 @@ public sealed class BuiltInWeightsTests
     }
 
     private static GeneratorDriver Driver(string base64) =>
-        CSharpGeneratorDriver.Create(
-            new[] { new NetGenGenerator().AsSourceGenerator() },
-            new AdditionalText[] { new InMemoryText("/obj/netgen/models_model.ngck.b64", base64), new InMemoryText("/src/readme.txt", "not a model") },
-            GeneratorHarness.ParseOptions,
-            new MetadataOptions("/obj/netgen/models_model.ngck.b64", "models/model.ngck"),
-            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
-
-    private sealed class InMemoryText(string path, string text) : AdditionalText
-    {
-        public override string Path => path;
-
-        public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text, Encoding.UTF8);
-    }
-
-    private sealed class MetadataOptions(string path, string source) : AnalyzerConfigOptionsProvider
-    {
-        public override AnalyzerConfigOptions GlobalOptions => Options.Empty;
-
-        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
-
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
-            textFile.Path == path ? new Options(new Dictionary<string, string> { ["build_metadata.AdditionalFiles.NetGenOnnxSource"] = source }) : Options.Empty;
-
-        private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
-        {
-            public static readonly Options Empty = new(new Dictionary<string, string>());
-
-            public override bool TryGetValue(string key, out string value) => values.TryGetValue(key, out value!);
-        }
-    }
+        GeneratorHarness.CreateDriver(new InMemoryText("/obj/netgen/models_model.ngck.b64", base64), "models/model.ngck");
 }

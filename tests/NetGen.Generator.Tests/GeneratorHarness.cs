@@ -3,8 +3,11 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
+using System.Text;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 
 namespace NetGen.Generator.Tests;
@@ -99,9 +102,48 @@ internal static class GeneratorHarness
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
+    /// <summary>
+    /// A driver that gets <paramref name="file"/> as NetGen's build targets hand over a model or checkpoint listed as
+    /// AdditionalFiles: a base64 copy whose metadata NetGenOnnxSource is the item's path as the project lists it
+    /// (<paramref name="listedAs"/>), beside an additional file that is not a model.
+    /// </summary>
+    public static GeneratorDriver CreateDriver(AdditionalText file, string listedAs) =>
+        CSharpGeneratorDriver.Create(
+            new[] { new NetGenGenerator().AsSourceGenerator() },
+            new AdditionalText[] { file, new InMemoryText("/src/readme.txt", "not a model") },
+            ParseOptions,
+            new ListedAsOptions(file.Path, listedAs),
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
     /// <summary>Formats diagnostics one a line, for assertion messages.</summary>
     public static string Describe(IEnumerable<Diagnostic> diagnostics) =>
         string.Join(Environment.NewLine, diagnostics.Select(d => d.ToString()));
+
+    /// <summary>The build metadata of one additional file: the path its project lists it by, as the build targets set it.</summary>
+    private sealed class ListedAsOptions(string path, string listedAs) : AnalyzerConfigOptionsProvider
+    {
+        public override AnalyzerConfigOptions GlobalOptions => Options.Empty;
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
+            textFile.Path == path ? new Options(new Dictionary<string, string> { ["build_metadata.AdditionalFiles.NetGenOnnxSource"] = listedAs }) : Options.Empty;
+
+        private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
+        {
+            public static readonly Options Empty = new(new Dictionary<string, string>());
+
+            public override bool TryGetValue(string key, out string value) => values.TryGetValue(key, out value!);
+        }
+    }
+}
+
+/// <summary>An additional file held in memory.</summary>
+internal sealed class InMemoryText(string path, string text) : AdditionalText
+{
+    public override string Path => path;
+
+    public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text, Encoding.UTF8);
 }
 
 /// <summary>

@@ -243,13 +243,7 @@ public sealed class OnnxImportTests
 
     private static GeneratorDriver Driver(string base64, string listedAs) => Driver(new InMemoryText("/obj/netgen/model.onnx.b64", base64), listedAs);
 
-    private static GeneratorDriver Driver(AdditionalText model, string listedAs) =>
-        CSharpGeneratorDriver.Create(
-            new[] { new NetGenGenerator().AsSourceGenerator() },
-            new AdditionalText[] { model, new InMemoryText("/src/readme.txt", "not a model") },
-            GeneratorHarness.ParseOptions,
-            new MetadataOptions("/obj/netgen/model.onnx.b64", listedAs),
-            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+    private static GeneratorDriver Driver(AdditionalText model, string listedAs) => GeneratorHarness.CreateDriver(model, listedAs);
 
     private static string Base64(byte[] bytes) => Convert.ToBase64String(bytes);
 
@@ -264,30 +258,6 @@ public sealed class OnnxImportTests
             }
         }
         throw new FileNotFoundException("fixture " + name);
-    }
-
-    private sealed class InMemoryText(string path, string text) : AdditionalText
-    {
-        public override string Path => path;
-
-        public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text, Encoding.UTF8);
-    }
-
-    private sealed class MetadataOptions(string path, string source) : AnalyzerConfigOptionsProvider
-    {
-        public override AnalyzerConfigOptions GlobalOptions => Options.Empty;
-
-        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
-
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
-            textFile.Path == path ? new Options(new Dictionary<string, string> { ["build_metadata.AdditionalFiles.NetGenOnnxSource"] = source }) : Options.Empty;
-
-        private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
-        {
-            public static readonly Options Empty = new(new Dictionary<string, string>());
-
-            public override bool TryGetValue(string key, out string value) => values.TryGetValue(key, out value!);
-        }
     }
 }
 
