@@ -32,6 +32,7 @@ static int Run(TrainingSettings settings)
     Console.WriteLine(
         $"imported: test accuracy {before.Accuracy:F4} ({imported.Correct:N0} of {test.Count:N0}), loss {before.Loss:F5}; " +
         $"PyTorch reported {pytorch.Accuracy:F4} ({pytorch.Correct:N0}); same class as PyTorch on {imported.SameAsPyTorch:N0} of {test.Count:N0} images");
+    Console.WriteLine($"outputs of the first {pytorch.LogitImages} test images: at most {imported.LargestOutputDifference:G3} from PyTorch's");
 
     // Fine-tuning: SGD with momentum 0.9 at 0.001, whose steps (about 10x the step size times the gradient) are of the size
     // of Adam's last steps in PyTorch (1.25e-4 per parameter), so that more passes refine the imported weights instead of

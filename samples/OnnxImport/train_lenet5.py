@@ -10,9 +10,10 @@ the inputs PyTorch saw. The network is the LeNet-5 of samples/LeNet5: conv 6@5x5
 max pool 2, dense 120, 84, 10, ReLU. Training is seeded and single-threaded, so a run on the same PyTorch build gives
 the same file.
 
-Writes models/lenet5.onnx and models/lenet5.json: PyTorch's count of correct predictions on the 10,000 test images,
-its accuracy, the training settings, and PyTorch's predicted class of every test image (one digit per image, in test
-set order), so that the sample and its test compare the imported network with PyTorch without Python.
+Writes models/lenet5.onnx; models/lenet5.json: PyTorch's count of correct predictions on the 10,000 test images, its
+accuracy, the training settings, and PyTorch's predicted class of every test image (one digit per image, in test set
+order); and models/lenet5.test-logits.bin: PyTorch's 10 outputs for each of the first 100 test images, float32
+little-endian, row-major. So the sample and its test compare the imported network with PyTorch without Python.
 """
 import io
 import json
@@ -35,6 +36,7 @@ EPOCHS = 4
 BATCH_SIZE = 64
 LEARNING_RATE = 1e-3
 OPSET = 13
+LOGIT_IMAGES = 100
 
 
 def fetch_mnist(folder):
@@ -120,6 +122,10 @@ def main():
                       dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
     with open(os.path.join(MODELS, "lenet5.onnx"), "wb") as f:
         f.write(onnx.getvalue())
+    with torch.no_grad():
+        logits = model(test_images[:LOGIT_IMAGES]).contiguous().numpy().astype("<f4")
+    with open(os.path.join(MODELS, "lenet5.test-logits.bin"), "wb") as f:
+        f.write(logits.tobytes())
     record = {
         "framework": f"PyTorch {torch.__version__}",
         "training": f"{EPOCHS} epochs of Adam (learning rate {LEARNING_RATE}, halved after each epoch), batch {BATCH_SIZE}, seed {SEED}, cross-entropy",
@@ -127,13 +133,14 @@ def main():
         "test_images": len(test_images),
         "correct": correct,
         "accuracy": correct / len(test_images),
+        "logit_images": LOGIT_IMAGES,
         "test_predictions": "".join(str(int(p)) for p in predictions),
     }
     with open(os.path.join(MODELS, "lenet5.json"), "w") as f:
         json.dump(record, f, indent=2)
         f.write("\n")
     print(f"PyTorch test accuracy: {correct / len(test_images):.4f} ({correct} of {len(test_images)}); "
-          f"wrote models/lenet5.onnx ({len(onnx.getvalue())} bytes) and models/lenet5.json")
+          f"wrote models/lenet5.onnx ({len(onnx.getvalue())} bytes), lenet5.json and lenet5.test-logits.bin")
 
 
 if __name__ == "__main__":

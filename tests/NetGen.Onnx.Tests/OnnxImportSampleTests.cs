@@ -39,6 +39,21 @@ public sealed class OnnxImportSampleTests
     }
 
     [Fact]
+    public void The_imported_LeNet5_computes_PyTorchs_outputs_for_the_first_MNIST_test_images()
+    {
+        (_, Dataset test, _) = MnistData.Load(NpmDataset.DefaultCacheFolder());
+        var model = new ImportedLeNet5();
+        int images = PyTorch.LogitImages;
+        var outputs = new float[images * ImportedLeNet5.OutputSize];
+
+        model.Forward(test.Inputs.AsSpan(0, images * ImportedLeNet5.InputSize), outputs, images);
+
+        // The classes above would not notice a small error in the weights (a bias off by 1% moves no class); the outputs
+        // do. Tolerance as for the fixtures: the same float32 products summed in another order.
+        FixtureTests.AssertClose(PyTorch.Logits, outputs);
+    }
+
+    [Fact]
     public void The_sample_ends_with_a_test_accuracy_no_lower_than_PyTorchs_less_0_001()
     {
         string output = RunSample();
