@@ -96,6 +96,10 @@ public sealed class GradientCase
             new ReferenceConv(7, 3, 3, PadHeight: 1, PadWidth: 1, Activation: Activation.Softplus), new ReferenceGlobalAvgPool(), new ReferenceDense(3));
         yield return Image("direct conv 3x9 dilation 2, no padding", () => new DirectDilatedConvNet(), new[] { 1, 9, 32 }, LossKind.MeanSquaredError,
             new ReferenceConv(5, 3, 9, Dilation: 2, Activation: Activation.LeakyReLU, Alpha: 0.2f), new ReferenceFlatten(), new ReferenceDense(2));
+        yield return Image("conv 3x3 on 12-wide output rows, no padding (whole-vector im2col)", () => new RowBlendConvNet(), new[] { 2, 7, 14 }, LossKind.SoftmaxCrossEntropy,
+            new ReferenceConv(3, 3, 3, Activation: Activation.Tanh), new ReferenceFlatten(), new ReferenceDense(3));
+        yield return Image("conv 3x2 dilation 2 on 10-wide output rows, no padding (whole-vector im2col)", () => new DilatedRowBlendConvNet(), new[] { 1, 9, 12 }, LossKind.MeanSquaredError,
+            new ReferenceConv(2, 3, 2, Dilation: 2, Activation: Activation.ELU, Alpha: 1), new ReferenceFlatten(), new ReferenceDense(2));
         yield return Image("conv 3x3 with more filters than output pixels (pixel-major weight gradient)", () => new ManyFiltersConvNet(), new[] { 5, 3, 3 }, LossKind.SoftmaxCrossEntropy,
             new ReferenceConv(11, 3, 3, PadHeight: 1, PadWidth: 1, Activation: Activation.Tanh), new ReferenceFlatten(), new ReferenceDense(3));
         yield return Case("residual, identity shortcut", () => new ResidualNet(), 8, LossKind.SoftmaxCrossEntropy,

@@ -93,6 +93,16 @@ public partial class DirectConvNet { }
 [Network, Input(1, 9, 32), Conv2D(5, 3, 9, Dilation = 2, Activation = Activation.LeakyReLU, Alpha = 0.2f), Flatten, Dense(2), Loss(LossKind.MeanSquaredError)]
 public partial class DirectDilatedConvNet { }
 
+// Stride-1 convolutions without padding on output rows narrower than a direct convolution's: im2col writes each patch
+// row in whole vectors, blending two loads where a vector spans two output rows. 12-wide rows (a 24-pixel period of
+// three 8-float vectors, then a whole vector and an overlapping one), and a dilated 3x2 kernel on 10-wide rows (a period
+// of five vectors, the last pixels in an overlapping vector).
+[Network, Input(2, 7, 14), Conv2D(3, 3, Activation = Activation.Tanh), Flatten, Dense(3), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class RowBlendConvNet { }
+
+[Network, Input(1, 9, 12), Conv2D(2, 3, 2, Dilation = 2, Activation = Activation.ELU), Flatten, Dense(2), Loss(LossKind.MeanSquaredError)]
+public partial class DilatedRowBlendConvNet { }
+
 // A weight gradient summed pixel-major into the batch's sum with more filters (11) than output pixels (9) and a
 // 45-float patch: the accumulating product's last vector overlaps columns already done.
 [Network, Input(5, 3, 3), Conv2D(11, 3, Padding = 1, Activation = Activation.Tanh), Flatten, Dense(3), Loss(LossKind.SoftmaxCrossEntropy)]

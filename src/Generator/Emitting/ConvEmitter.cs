@@ -1,3 +1,4 @@
+using System.Linq;
 using static System.FormattableString;
 
 namespace NetGen.Generator;
@@ -162,6 +163,11 @@ internal static class ConvEmitter
     {
         int p = g.OutputPlane;
         w.WriteLine(Invariant($"// col[(c, i, j), (oy, ox)] = x[c, oy*{g.Stride} - {g.PaddingHeight} + i*{g.Dilation}, ox*{g.Stride} - {g.PaddingWidth} + j*{g.Dilation}], zero outside the {g.InChannels}x{g.InHeight}x{g.InWidth} input."));
+        if (RowBlendPeriod(g, VectorWidth.V256) > 0 && RowBlendPeriod(g, VectorWidth.V128) > 0)
+        {
+            EmitIm2ColRowBlend(w, layer, g);
+            return;
+        }
         if (g.Stride == 1 && g.InWidth + 2 * g.PaddingWidth <= MaxLine)
         {
             EmitIm2ColStride1(w, layer, g);
@@ -195,6 +201,107 @@ internal static class ConvEmitter
                     {
                         w.WriteLine(Invariant($"int ix = ox * {g.Stride} - {g.PaddingWidth} + j * {g.Dilation};"));
                         w.WriteLine(Invariant($"Unsafe.Add(ref dst, ox) = (uint)ix < {g.InWidth} ? Unsafe.Add(ref src, ix) : 0f;"));
+                    }
+                }
+            });
+        }
+        w.WriteLine();
+    }
+
+    /// <summary>
+    /// The pixels of one period of the whole-row im2col (<see cref="EmitIm2ColRowBlend"/>): lcm(output width, lanes), 0 when
+    /// that im2col does not apply (stride not 1, padding, output rows narrower than a vector) or its period would unroll more
+    /// than <see cref="MaxBlendVectors"/> vectors (an output width with few factors of 2), so that the emitted code stays
+    /// bounded whatever the layer's size.
+    /// </summary>
+    private static int RowBlendPeriod(ConvGeometry g, VectorWidth v)
+    {
+        if (g.Stride != 1 || g.HasPadding || g.OutWidth < v.Lanes)
+        {
+            return 0;
+        }
+        int period = g.OutWidth / Gcd(g.OutWidth, v.Lanes) * v.Lanes;
+        return period / v.Lanes <= MaxBlendVectors ? period : 0;
+    }
+
+    private const int MaxBlendVectors = 8;
+
+    private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
+
+    /// <summary>
+    /// im2col for stride 1 without padding, written as whole vectors of each patch row: without padding, patch row (c, i, j)
+    /// is input plane c read from (i*dilation, j*dilation) on, output row after output row, so its pixel q is
+    /// x[base + q + (inWidth - outWidth) * (q / outWidth)]. A vector of pixels spans at most two output rows (rows of at
+    /// least one vector): it is one load, or two loads, the second shifted by the input columns between two output rows, and
+    /// a blend. The shapes repeat every lcm(outWidth, lanes) pixels, so one period is unrolled with constant offsets and
+    /// blend masks. Against copying each output row's run of outWidth floats (whose last vector overlaps and whose
+    /// stores straddle cache lines), it stores each patch row once, in whole vectors.
+    /// </summary>
+    private static void EmitIm2ColRowBlend(SourceWriter w, LayerPlan layer, ConvGeometry g)
+    {
+        int p = g.OutputPlane, gap = g.InWidth - g.OutWidth;
+        w.WriteLine(Invariant($"// Stride 1, no padding: patch row (c, i, j) is plane c from (i*{g.Dilation}, j*{g.Dilation}) on, {g.OutHeight} runs of {g.OutWidth} floats {g.InWidth} apart: pixel q at"));
+        w.WriteLine(Invariant($"// x[c, i*{g.Dilation}, j*{g.Dilation}] + q + {gap} * (q / {g.OutWidth}). Each vector of pixels spans at most two output rows: one load, or two (the"));
+        w.WriteLine(Invariant($"// second {gap} floats further on) and a blend. The pattern repeats every lcm({g.OutWidth}, lanes) pixels; the row is stored in whole vectors"));
+        w.WriteLine("// (the last one overlapping the one before) instead of a run per output row.");
+        using (w.Block(Invariant($"private static void {layer.Name}Im2Col(ref float x, ref float col)")))
+        {
+            GemmEmitter.EmitNarrowWidths(w, v =>
+            {
+                int period = RowBlendPeriod(g, v), periods = p / period;
+                // The vector starts of a patch row: whole periods (in a loop), then whole vectors, then one ending at the last pixel.
+                var tail = new System.Collections.Generic.List<int>();
+                for (int q = periods * period; q + v.Lanes <= p; q += v.Lanes)
+                {
+                    tail.Add(q);
+                }
+                if (p % v.Lanes != 0)
+                {
+                    tail.Add(p - v.Lanes);
+                }
+                var splits = new System.Collections.Generic.SortedSet<int>();
+                foreach (int q in System.Linq.Enumerable.Range(0, period / v.Lanes).Select(t => t * v.Lanes).Concat(tail))
+                {
+                    int split = (q / g.OutWidth + 1) * g.OutWidth - q;
+                    if (split < v.Lanes)
+                    {
+                        splits.Add(split);
+                    }
+                }
+                foreach (int split in splits)
+                {
+                    string lanes = string.Join(", ", System.Linq.Enumerable.Range(0, v.Lanes).Select(l => l < split ? "0" : "-1"));
+                    w.WriteLine(Invariant($"{v.T} nextRow{split} = {v.Type}.Create({lanes}).AsSingle(); // lanes {split} on: the next output row"));
+                }
+                using (w.Block(Invariant($"for (int c = 0; c < {g.InChannels}; c++)")))
+                using (w.Block(Invariant($"for (int i = 0; i < {g.KernelHeight}; i++)")))
+                using (w.Block(Invariant($"for (int j = 0; j < {g.KernelWidth}; j++)")))
+                {
+                    w.WriteLine(Invariant($"ref float src = ref Unsafe.Add(ref x, c * {g.InputPlane} + i * {g.Dilation * g.InWidth} + j * {g.Dilation});"));
+                    w.WriteLine(Invariant($"ref float dst = ref Unsafe.Add(ref col, ((c * {g.KernelHeight} + i) * {g.KernelWidth} + j) * {p});"));
+                    void Vector(string from, string to, int q)
+                    {
+                        int row = q / g.OutWidth, split = (row + 1) * g.OutWidth - q, offset = q + gap * row;
+                        string value = split >= v.Lanes
+                            ? Invariant($"{v.Type}.LoadUnsafe(ref {from}, {offset})")
+                            : Invariant($"{v.Type}.ConditionalSelect(nextRow{split}, {v.Type}.LoadUnsafe(ref {from}, {offset + gap}), {v.Type}.LoadUnsafe(ref {from}, {offset}))");
+                        w.WriteLine(Invariant($"{value}.StoreUnsafe(ref {to}, {q}); // pixels {q}..{q + v.Lanes - 1}"));
+                    }
+                    if (periods > 0)
+                    {
+                        using (w.Block(Invariant($"for (int t = 0; t < {periods}; t++)")))
+                        {
+                            w.WriteLine(Invariant($"ref float from = ref Unsafe.Add(ref src, t * {period / g.OutWidth * g.InWidth}); // {period / g.OutWidth} output rows per period"));
+                            w.WriteLine(Invariant($"ref float to = ref Unsafe.Add(ref dst, t * {period});"));
+                            for (int q = 0; q < period; q += v.Lanes)
+                            {
+                                Vector("from", "to", q);
+                            }
+                        }
+                    }
+                    foreach (int q in tail)
+                    {
+                        Vector("src", "dst", q);
                     }
                 }
             });
