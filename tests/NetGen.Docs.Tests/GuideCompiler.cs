@@ -27,18 +27,15 @@ internal sealed record GuideCompilation(
     public string Describe() =>
         string.Join(Environment.NewLine, GeneratorDiagnostics.Concat(CompilerDiagnostics).Select(d => d.ToString()));
 
-    /// <summary>Emits the program, with <paramref name="resources"/> (logical name, file) embedded; fails with the diagnostics if the code has any warning or error.</summary>
-    public byte[] Emit(params (string Name, string Path)[] resources)
+    /// <summary>Emits the program; fails with the diagnostics if the code has any warning or error.</summary>
+    public byte[] Emit()
     {
         if (GeneratorDiagnostics.Any(d => d.Severity >= DiagnosticSeverity.Warning) || !CompilerDiagnostics.IsEmpty)
         {
             throw new InvalidOperationException("The guide's code does not compile cleanly (warnings are errors):" + Environment.NewLine + Describe());
         }
         using var image = new MemoryStream();
-        ResourceDescription[] manifest = resources
-            .Select(r => new ResourceDescription(r.Name, () => File.OpenRead(r.Path), isPublic: true))
-            .ToArray();
-        EmitResult result = Compilation.Emit(image, manifestResources: manifest);
+        EmitResult result = Compilation.Emit(image);
         if (!result.Success)
         {
             throw new InvalidOperationException("Emit failed:" + Environment.NewLine + string.Join(Environment.NewLine, result.Diagnostics));
@@ -72,8 +69,12 @@ internal static class GuideCompiler
         || fileName.StartsWith("Microsoft.Win32.", StringComparison.Ordinal)
         || fileName is "System.dll" or "mscorlib.dll" or "netstandard.dll" or "Microsoft.CSharp.dll";
 
-    /// <summary>Compiles <paramref name="sources"/> (file name, text) as a program if one has top-level statements, else as a library.</summary>
-    public static GuideCompilation Compile(string assemblyName, params (string Path, string Text)[] sources)
+    /// <summary>Compiles <paramref name="sources"/> (file name, text) as a program if one has top-level statements, else as a library, with <see cref="OnnxModels"/> as its additional files.</summary>
+    public static GuideCompilation Compile(string assemblyName, params (string Path, string Text)[] sources) =>
+        Compile(assemblyName, OnnxModels.Listed, sources);
+
+    /// <summary>Compiles <paramref name="sources"/> with <paramref name="additionalFiles"/> (path as the project lists it, bytes) as the only models the generator is handed.</summary>
+    public static GuideCompilation Compile(string assemblyName, IReadOnlyList<(string Listed, byte[] Bytes)> additionalFiles, params (string Path, string Text)[] sources)
     {
         SyntaxTree[] trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, s.Path)).ToArray();
         bool program = trees.Any(t => t.GetRoot().ChildNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.GlobalStatementSyntax>().Any());
@@ -84,7 +85,7 @@ internal static class GuideCompiler
             warningLevel: 10);
         CSharpCompilation compilation = CSharpCompilation.Create(assemblyName, trees, References, options);
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
-                new[] { new NetGenGenerator().AsSourceGenerator() }, OnnxModels.Texts, ParseOptions, OnnxModels.Options)
+                new[] { new NetGenGenerator().AsSourceGenerator() }, ListedFiles.Texts(additionalFiles), ParseOptions, ListedFiles.Options(additionalFiles))
             .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         if (result.Exception is not null)
@@ -107,8 +108,6 @@ internal static class GuideCompiler
 /// </summary>
 internal static class OnnxModels
 {
-    private const string SourceMetadata = "build_metadata.AdditionalFiles.NetGenOnnxSource";
-
     private static readonly (string Listed, byte[] Bytes)[] Models = Directory
         .GetFiles(Path.Combine(Guides.RepositoryRoot(), "tests", "NetGen.Onnx.Tests", "Fixtures"), "*.onnx")
         .Order(StringComparer.Ordinal)
@@ -117,11 +116,24 @@ internal static class OnnxModels
         .Concat(CheckpointModels.Files())
         .ToArray();
 
-    public static ImmutableArray<AdditionalText> Texts { get; } =
-        Models.Select(m => (AdditionalText)new Base64Copy("/obj/netgen/" + m.Listed.Replace('/', '_') + ".b64", Convert.ToBase64String(m.Bytes))).ToImmutableArray();
+    public static IReadOnlyList<(string Listed, byte[] Bytes)> Listed => Models;
+}
 
-    public static AnalyzerConfigOptionsProvider Options { get; } = new MetadataProvider(
-        Models.ToImmutableDictionary(m => "/obj/netgen/" + m.Listed.Replace('/', '_') + ".b64", m => m.Listed, StringComparer.Ordinal));
+/// <summary>
+/// Models handed to the generator as the NetGen build targets hand over the files a project lists as AdditionalFiles:
+/// a base64 copy under obj/, with the path as listed as NetGenOnnxSource metadata.
+/// </summary>
+internal static class ListedFiles
+{
+    private const string SourceMetadata = "build_metadata.AdditionalFiles.NetGenOnnxSource";
+
+    public static ImmutableArray<AdditionalText> Texts(IEnumerable<(string Listed, byte[] Bytes)> files) =>
+        files.Select(m => (AdditionalText)new Base64Copy(CopyPath(m.Listed), Convert.ToBase64String(m.Bytes))).ToImmutableArray();
+
+    public static AnalyzerConfigOptionsProvider Options(IEnumerable<(string Listed, byte[] Bytes)> files) =>
+        new MetadataProvider(files.ToImmutableDictionary(m => CopyPath(m.Listed), m => m.Listed, StringComparer.Ordinal));
+
+    private static string CopyPath(string listed) => "/obj/netgen/" + listed.Replace('/', '_') + ".b64";
 
     private sealed class Base64Copy(string path, string text) : AdditionalText
     {

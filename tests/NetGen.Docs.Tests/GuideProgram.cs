@@ -32,13 +32,15 @@ internal sealed class GuideProgram
 
     public GuideCompilation Compilation { get; }
 
-    /// <summary>Compiles the program <paramref name="name"/> of the guides, with <paramref name="resources"/> (logical name, file) embedded, and writes it into <paramref name="folder"/>/bin-NAME.</summary>
-    public static GuideProgram Build(string name, string folder, params (string Name, string Path)[] resources)
+    /// <summary>
+    /// Compiles the program <paramref name="name"/> of the guides and writes it into <paramref name="folder"/>/bin-NAME;
+    /// the generator is handed <paramref name="additionalFiles"/> (path as the project lists it, bytes) if given, else <see cref="OnnxModels"/>.
+    /// </summary>
+    public static GuideProgram Build(string name, string folder, IReadOnlyList<(string Listed, byte[] Bytes)>? additionalFiles = null)
     {
-        IReadOnlyList<CodeBlock> blocks = Guides.Program(name);
-        var sources = blocks.Select((b, i) => (Path: FileName(b, i), b.Text)).ToArray();
-        GuideCompilation compilation = GuideCompiler.Compile(name.Replace('-', '_'), sources);
-        byte[] image = compilation.Emit(resources);
+        var sources = Sources(name);
+        GuideCompilation compilation = Compile(name, additionalFiles);
+        byte[] image = compilation.Emit();
 
         string bin = Directory.CreateDirectory(Path.Combine(folder, "bin-" + name)).FullName;
         string app = Path.Combine(bin, name + ".dll");
@@ -68,6 +70,15 @@ internal sealed class GuideProgram
         }
         return new GuideProgram(name, app, compilation);
     }
+
+    /// <summary>Compiles the program <paramref name="name"/> of the guides as <see cref="Build"/> does, without emitting it.</summary>
+    public static GuideCompilation Compile(string name, IReadOnlyList<(string Listed, byte[] Bytes)>? additionalFiles = null) =>
+        additionalFiles is null
+            ? GuideCompiler.Compile(name.Replace('-', '_'), Sources(name))
+            : GuideCompiler.Compile(name.Replace('-', '_'), additionalFiles, Sources(name));
+
+    private static (string Path, string Text)[] Sources(string name) =>
+        Guides.Program(name).Select((b, i) => (Path: FileName(b, i), b.Text)).ToArray();
 
     /// <summary>Runs the program in <paramref name="workingFolder"/>; fails unless it exits with 0.</summary>
     public string Run(string workingFolder, params string[] arguments)
