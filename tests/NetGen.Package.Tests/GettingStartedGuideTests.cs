@@ -15,7 +15,8 @@ namespace NetGen.Package.Tests;
 /// docs/getting-started.md and docs/embedding.md followed as written, against the packed package: its two project files and its C# files, in
 /// two projects side by side with the README's nuget.config above them; the trainer runs on the Iris CSV with progress
 /// and saves one file, the predictor, another project and process, prints a class name and probabilities from it, and
-/// the embedding project, published with NativeAOT with the model inside, predicts as a native executable.
+/// the embedding project, which does not build before the model is trained (NG0050), published with NativeAOT with the
+/// model built into its class, predicts as a native executable.
 /// </summary>
 [Collection(PackageCollection.Name)]
 public sealed class GettingStartedGuideTests(PackedFeed feed, ITestOutputHelper log)
@@ -35,6 +36,13 @@ public sealed class GettingStartedGuideTests(PackedFeed feed, ITestOutputHelper 
         string irisCsv = Path.Combine(PackedFeed.RepositoryRoot(), "src", "Templates", "content", "NetGenClassifier", "data", "iris.csv");
         File.Copy(irisCsv, Path.Combine(work, "IrisTrainer", "iris.csv"));
 
+        // docs/embedding.md: the trained checkpoint is an input of IrisEmbedded's build, so before training it is NG0050.
+        WriteProject(work, "IrisEmbedded", "embedded");
+        CommandResult untrained = Dotnet(work, "build", "IrisEmbedded", "-c", "Release", "-p:UseSharedCompilation=false");
+        Assert.True(untrained.ExitCode != 0, untrained.ToString());
+        Assert.Contains("error NG0050", untrained.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("MSB4018", untrained.Output, StringComparison.Ordinal);
+
         CommandResult train = Dotnet(Path.Combine(work, "IrisTrainer"), "run", "-c", "Release", "-p:UseSharedCompilation=false");
         Assert.True(train.ExitCode == 0, train.ToString());
         Assert.Equal(40, Regex.Matches(train.Output, @"^epoch +\d+/40: train loss \S+, validation loss \S+, accuracy \S+%, learning rate 0\.01, ", RegexOptions.Multiline).Count);
@@ -52,14 +60,14 @@ public sealed class GettingStartedGuideTests(PackedFeed feed, ITestOutputHelper 
         double sum = lines[^3..].Sum(l => double.Parse(l.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture));
         Assert.InRange(sum, 0.9985, 1.0015);
 
-        // docs/embedding.md: the model inside a NativeAOT executable, published as the guide says and run natively.
-        WriteProject(work, "IrisEmbedded", "embedded");
+        // docs/embedding.md: the model built into a NativeAOT executable, published as the guide says and run natively.
         string rid = RuntimeInformation.RuntimeIdentifier;
         CommandResult publish = Dotnet(work, "publish", "IrisEmbedded", "-c", "Release", "-r", rid, "-o", "dist", "-p:UseSharedCompilation=false");
         Assert.True(publish.ExitCode == 0, publish.ToString());
         string native = Path.Combine(work, "dist", OperatingSystem.IsWindows() ? "IrisEmbedded.exe" : "IrisEmbedded");
         Assert.True(File.Exists(native), publish.ToString());
         Assert.False(File.Exists(Path.Combine(work, "dist", "IrisEmbedded.dll")), "A NativeAOT publish leaves no managed assembly to run.");
+        Assert.Empty(Directory.GetFiles(Path.Combine(work, "dist"), "*.ngck"));
         (int exitCode, string output) = RunNative(native, "6.3", "2.9", "5.6", "1.8");
         Assert.True(exitCode == 0, output);
         Assert.Matches(@"^virginica \(p = 0\.[5-9][0-9]{2}\)$", output.Trim());
