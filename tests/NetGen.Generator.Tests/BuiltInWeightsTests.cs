@@ -83,7 +83,7 @@ public sealed class BuiltInWeightsTests
         MarkedSource marked = MarkedSource.Parse(GeneratorHarness.Usings + WithWeights);
         GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new NetGenGenerator().AsSourceGenerator() }, parseOptions: GeneratorHarness.ParseOptions);
         Diagnostic diagnostic = ExpectSingle(GeneratorHarness.Run(driver, GeneratorHarness.Compile(marked.Source)), "NG0050", marked);
-        Assert.StartsWith("[Network(Weights = \"models/model.ngck\")]: no such file reached the generator; list it in the project file as <AdditionalFiles Include=\"models/model.ngck\" />",
+        Assert.StartsWith("[Network(Weights = \"models/model.ngck\")]: no such file reached the generator; the checkpoint must exist when this project builds (save it first) and be listed in the project file as <AdditionalFiles Include=\"models/model.ngck\" />",
             diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 

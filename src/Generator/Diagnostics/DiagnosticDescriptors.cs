@@ -145,7 +145,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor WeightsFileNotFound = Error(
         "NG0050", "Checkpoint file not found",
-        "[Network(Weights = \"{0}\")]: no such file reached the generator; list it in the project file as <AdditionalFiles Include=\"{0}\" /> (the NetGen package's build targets then hand its bytes to the generator){1}");
+        "[Network(Weights = \"{0}\")]: no such file reached the generator; the checkpoint must exist when this project builds (save it first) and be listed in the project file as <AdditionalFiles Include=\"{0}\" /> (the NetGen package's build targets then hand its bytes to the generator){1}");
 
     public static readonly DiagnosticDescriptor WeightsFileNotCheckpoint = Error(
         "NG0051", "Not a NetGen checkpoint",
