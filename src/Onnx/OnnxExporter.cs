@@ -29,8 +29,14 @@ namespace NetGen;
 /// columns, Reshape to [batch, pieces, units], ReduceMax over the pieces. Conv2D: Conv with strides, pads and
 /// dilations (no bias input when the layer has none). MaxPool2D, AvgPool2D: MaxPool, AveragePool. GlobalAvgPool:
 /// GlobalAveragePool, then Flatten (NetGen's output is a vector of channels). Flatten: Flatten (channel-major in both).
-/// Dropout: nothing (inference keeps every value). Activations: Relu, Sigmoid, Tanh, LeakyRelu (alpha), Elu (alpha),
-/// Softplus. Batch normalization and residual blocks are not exported yet and fail with <see cref="NotSupportedException"/>.
+/// Dropout: Dropout with its ratio and no training mode, which is the identity (inference keeps every value).
+/// BatchNorm: BatchNormalization in inference form, with gamma and beta as scale and bias, the running mean and
+/// variance from <see cref="INetwork.Buffers"/> and NetGen's epsilon, over channels (axis 1) after an image layer or
+/// features after a dense one. ResidualStart: nothing (it names the shortcut's tensor). ResidualEnd: Add of the
+/// block's output and the shortcut; a shortcut that changes the shape is first projected as NetGen projects it, by a
+/// Conv with a 1x1 kernel, the block's stride and no bias for images, by a Gemm without bias (weights [shortcut features,
+/// features]) for vectors. Activations: Relu, Sigmoid, Tanh, LeakyRelu (alpha), Elu (alpha), Softplus. Every layer
+/// NetGen declares is exported, and <c>[Network(Onnx = ...)]</c> imports the file back into the same layers.
 /// </para>
 /// <para>The same network and parameters always give the same bytes (no time stamps, no unordered collections).</para>
 /// </remarks>
@@ -163,7 +169,7 @@ public static class OnnxExporter
         }
 
         var graph = new OnnxGraphBuilder(description.Name);
-        var writer = new LayerWriter(graph, description, parameters);
+        var writer = new LayerWriter(graph, description, parameters, model.Buffers);
         string current = InputName;
         int[] shape = description.InputShape.ToArray();
         for (int index = 0; index < description.Layers.Count; index++)
@@ -225,9 +231,12 @@ public static class OnnxExporter
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Writes one layer at a time, checking the description against ONNX's shape arithmetic as it goes.</summary>
-    private sealed class LayerWriter(OnnxGraphBuilder graph, NetworkDescription description, float[] parameters)
+    private sealed class LayerWriter(OnnxGraphBuilder graph, NetworkDescription description, float[] parameters, float[] buffers)
     {
-        private static readonly string Supported = "Dense, Maxout, Flatten, Conv2D, MaxPool2D, AvgPool2D, GlobalAvgPool and Dropout";
+        private static readonly string Supported = "Dense, Maxout, Flatten, Conv2D, MaxPool2D, AvgPool2D, GlobalAvgPool, Dropout, BatchNorm, ResidualStart and ResidualEnd";
+
+        // Where each open residual block starts: the tensor and shape its shortcut reads, by the ResidualStart's index.
+        private readonly Dictionary<int, (string Tensor, int[] Shape)> _blockStarts = new();
 
         public (string Output, int[] Shape) Write(int index, string input, int[] shape)
         {
@@ -245,14 +254,12 @@ public static class OnnxExporter
                 LayerKind.MaxPool2D => Pool("MaxPool", index, layer, input, shape),
                 LayerKind.AvgPool2D => Pool("AveragePool", index, layer, input, shape),
                 LayerKind.GlobalAvgPool => GlobalAveragePool(index, layer, input, shape),
-                // Inverted dropout keeps every value unchanged in inference, which is what the exported graph computes.
-                LayerKind.Dropout => (input, shape),
-                LayerKind.BatchNorm => throw new NotSupportedException(
-                    $"Layer {index} ({layer.Name}, BatchNorm) of {description.Name} cannot be exported to ONNX yet: the network's Description does not carry the layer's epsilon and where its running statistics lie in Buffers, which ONNX's BatchNormalization needs."),
-                LayerKind.ResidualStart or LayerKind.ResidualEnd => throw new NotSupportedException(
-                    $"Layer {index} ({layer.Name}, {layer.Kind}) of {description.Name} cannot be exported to ONNX yet: residual blocks are not exported (the Description does not pair a block's end with its start and shortcut projection)."),
+                LayerKind.Dropout => Dropout(index, layer, input, shape),
+                LayerKind.BatchNorm => BatchNorm(index, layer, input, shape),
+                LayerKind.ResidualStart => ResidualStart(index, input, shape),
+                LayerKind.ResidualEnd => ResidualEnd(index, layer, input, shape),
                 _ => throw new NotSupportedException(
-                    $"Layer {index} ({layer.Name}, {layer.Kind}) of {description.Name} cannot be exported to ONNX yet: the exporter writes {Supported} layers."),
+                    $"Layer {index} ({layer.Name}, {layer.Kind}) of {description.Name} cannot be exported to ONNX: the exporter writes {Supported} layers."),
             };
             output = Activate(index, layer, output);
             if (!outputShape.AsSpan().SequenceEqual(layer.OutputShape))
@@ -299,6 +306,100 @@ public static class OnnxExporter
             string output = graph.AddNode("ReduceMax", layer.Name + "/ReduceMax", new[] { view }, layer.Name + "/ReduceMax",
                 Ints("axes", 1), Int("keepdims", 0));
             return (output, new[] { layer.Units });
+        }
+
+        // ONNX's Dropout without training_mode is the identity, as NetGen's inverted dropout is in inference; the ratio is
+        // kept so that a model imported back drops out as the original did when it is trained further.
+        private (string, int[]) Dropout(int index, LayerDescription layer, string input, int[] shape)
+        {
+            if (!(layer.Rate >= 0 && layer.Rate < 1))
+            {
+                throw Inconsistent(index, layer, $"its rate {layer.Rate} is not in [0, 1)");
+            }
+            string ratio = graph.AddFloats(layer.Name + ".ratio", new[] { layer.Rate });
+            return (graph.AddNode("Dropout", layer.Name + "/Dropout", new[] { input, ratio }, layer.Name + "/Dropout"), shape);
+        }
+
+        // Inference form: y = gamma (x - mean) / sqrt(variance + epsilon) + beta per channel (axis 1) with the running
+        // statistics, which is what NetGen's forward pass computes outside training.
+        private (string, int[]) BatchNorm(int index, LayerDescription layer, string input, int[] shape)
+        {
+            int channels = shape[0];
+            if (layer.Units != channels)
+            {
+                throw Inconsistent(index, layer, $"it normalizes {layer.Units} channels of a {Format(shape)} input");
+            }
+            if (!(layer.Epsilon > 0) || float.IsInfinity(layer.Epsilon) || !(layer.Momentum > 0 && layer.Momentum <= 1))
+            {
+                throw Inconsistent(index, layer, $"its epsilon {layer.Epsilon} or momentum {layer.Momentum} is not a batch normalization's");
+            }
+            long[] dims = { channels };
+            string scale = Weights(index, layer, dims);
+            string bias = Bias(index, layer, dims);
+            if (layer.BufferOffset < 0 || (long)layer.BufferOffset + 2L * channels > buffers.Length)
+            {
+                throw Inconsistent(index, layer, $"its running statistics [{layer.BufferOffset}, {(long)layer.BufferOffset + 2L * channels}) lie outside the {buffers.Length} buffers");
+            }
+            string mean = graph.AddFloats(layer.Name + ".running_mean", buffers.AsSpan(layer.BufferOffset, channels), dims);
+            string variance = graph.AddFloats(layer.Name + ".running_var", buffers.AsSpan(layer.BufferOffset + channels, channels), dims);
+            string output = graph.AddNode("BatchNormalization", layer.Name + "/BatchNormalization", new[] { input, scale, bias, mean, variance },
+                layer.Name + "/BatchNormalization",
+                Float("epsilon", layer.Epsilon),
+                // ONNX's momentum weighs the running value; NetGen's, like PyTorch's, weighs the batch. Inference ignores it.
+                Float("momentum", 1f - layer.Momentum));
+            return (output, shape);
+        }
+
+        // A block's start computes nothing: it marks the tensor that its end adds back.
+        private (string, int[]) ResidualStart(int index, string input, int[] shape)
+        {
+            _blockStarts[index] = (input, shape);
+            return (input, shape);
+        }
+
+        // y = block + shortcut, the shortcut being the start's tensor, projected when the block changes the shape: a strided
+        // 1x1 convolution without bias for images, a product without bias for vectors (weights [shortcut, units], as a
+        // dense layer stores them). The projection is written right before the Add, so a reader meets the block first.
+        private (string, int[]) ResidualEnd(int index, LayerDescription layer, string input, int[] shape)
+        {
+            if (!_blockStarts.Remove(layer.ShortcutStart, out (string Tensor, int[] Shape) start))
+            {
+                throw Inconsistent(index, layer, $"its shortcut starts at layer {layer.ShortcutStart}, which is not an open residual block's start before it");
+            }
+            string shortcut = start.Tensor;
+            int[] shortcutShape = start.Shape;
+            if (layer.WeightLength > 0)
+            {
+                if (shortcutShape.Length == 3)
+                {
+                    RequireImage(index, layer, shape);
+                    string weight = Weights(index, layer, new long[] { shape[0], shortcutShape[0], 1, 1 });
+                    shortcut = graph.AddNode("Conv", layer.Name + "/Projection", new[] { shortcut, weight }, layer.Name + "/Projection",
+                        Ints("kernel_shape", 1, 1),
+                        Ints("strides", layer.Stride, layer.Stride),
+                        Ints("pads", 0, 0, 0, 0),
+                        Ints("dilations", 1, 1),
+                        Int("group", 1));
+                    shortcutShape = new[]
+                    {
+                        shape[0],
+                        WindowOutput(shortcutShape[1], 1, layer.Stride, 0, 1),
+                        WindowOutput(shortcutShape[2], 1, layer.Stride, 0, 1),
+                    };
+                }
+                else
+                {
+                    string weight = Weights(index, layer, new long[] { Size(shortcutShape), Size(shape) });
+                    shortcut = graph.AddNode("Gemm", layer.Name + "/Projection", new[] { shortcut, weight }, layer.Name + "/Projection",
+                        Float("alpha", 1f), Float("beta", 1f), Int("transA", 0), Int("transB", 0));
+                    shortcutShape = new[] { Size(shape) };
+                }
+            }
+            if (!shortcutShape.AsSpan().SequenceEqual(shape))
+            {
+                throw Inconsistent(index, layer, $"its shortcut {Format(shortcutShape)} does not match the block's output {Format(shape)}");
+            }
+            return (graph.AddNode("Add", layer.Name + "/Add", new[] { input, shortcut }, layer.Name + "/Add"), shape);
         }
 
         private (string, int[]) Flatten(string prefix, string input, int[] shape) =>

@@ -57,16 +57,70 @@ public partial class ImageOutput { }
 [Network, Input(3, 5, 4), Conv2D(4, 2, Activation = Activation.Softplus), GlobalAvgPool, Loss(LossKind.MeanSquaredError)]
 public partial class GlobalPoolOutput { }
 
-// Dropout: the identity in inference, so the exported graph has no node for it.
+// Dropout: the identity in inference (ONNX's Dropout without training mode).
 [Network, Input(8), Dropout(0.2), Dense(6, Activation = Activation.ReLU), Dropout(0.5), Dense(3), Loss(LossKind.SoftmaxCrossEntropy)]
 public partial class DropoutNet { }
 
-// Batch normalization and residual blocks, which the export refuses with a message that says why.
+// Batch normalization of features (after a dense layer), with an activation of its own and NetGen's default epsilon.
 [Network, Input(6), Dense(5), BatchNorm(Activation = Activation.ReLU), Dense(3), Loss(LossKind.MeanSquaredError)]
 public partial class BatchNormNet { }
 
+// Batch normalization of channels (after convolutions without bias), with an epsilon of its own.
+[Network, Input(2, 7, 7)]
+[Conv2D(4, 3, Bias = false), BatchNorm(Epsilon = 0.01f, Activation = Activation.Tanh)] // 4x5x5
+[Conv2D(3, 3, Stride = 2), BatchNorm]                                                   // 3x2x2
+[Flatten, Dense(3)]
+[Loss(LossKind.MeanSquaredError)]
+public partial class ConvBatchNormNet { }
+
+// A residual block with the identity as its shortcut, on vectors.
 [Network, Input(6), Dense(5, Activation = Activation.ReLU), ResidualStart, Dense(5, Activation = Activation.ReLU), ResidualEnd, Dense(2), Loss(LossKind.MeanSquaredError)]
 public partial class ResidualNet { }
+
+// Vector blocks: one from the input with a linear projection (6 -> 4) and batch norm inside, and one that starts where
+// the first ends (the Add's output, read by the next block and its shortcut) and applies an activation after the sum.
+[Network, Input(6)]
+[ResidualStart, Dense(4, Activation = Activation.Tanh), BatchNorm, ResidualEnd]
+[ResidualStart, Dense(4, Activation = Activation.Softplus), ResidualEnd(Activation = Activation.ReLU)]
+[Dense(3)]
+[Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class LinearProjectionNet { }
+
+// Image blocks: a strided block whose shortcut is a 1x1 convolution of stride 2 (3x9x9 -> 5x5x5), then an identity block.
+[Network, Input(3, 9, 9)]
+[ResidualStart]
+[Conv2D(5, 3, Stride = 2, Padding = 1, Bias = false), BatchNorm(Activation = Activation.ReLU)]
+[Conv2D(5, 3, Padding = ConvPadding.Same, Bias = false), BatchNorm]
+[ResidualEnd(Activation = Activation.LeakyReLU, Alpha = 0.1f)]
+[ResidualStart, Conv2D(5, 3, Padding = ConvPadding.Same, Activation = Activation.ELU), ResidualEnd]
+[GlobalAvgPool, Dense(3)]
+[Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class StridedProjectionNet { }
+
+// The network of samples/FashionResNet (batch norm after every convolution, three residual blocks, the second with a
+// 1x1 projection from 16 to 32 channels, a global-average-pool head with dropout).
+[Network]
+[Input(1, 28, 28)]
+[Conv2D(16, 3, Padding = ConvPadding.Same, Bias = false), BatchNorm(Activation = Activation.ReLU)]
+[ResidualStart]
+[Conv2D(16, 3, Padding = ConvPadding.Same, Bias = false), BatchNorm(Activation = Activation.ReLU)]
+[Conv2D(16, 3, Padding = ConvPadding.Same, Bias = false), BatchNorm]
+[ResidualEnd(Activation = Activation.ReLU)]
+[MaxPool2D(2)]
+[ResidualStart]
+[Conv2D(32, 3, Padding = ConvPadding.Same, Bias = false), BatchNorm(Activation = Activation.ReLU)]
+[Conv2D(32, 3, Padding = ConvPadding.Same, Bias = false), BatchNorm]
+[ResidualEnd(Activation = Activation.ReLU)]
+[MaxPool2D(2)]
+[ResidualStart]
+[Conv2D(32, 3, Padding = ConvPadding.Same, Bias = false), BatchNorm(Activation = Activation.ReLU)]
+[Conv2D(32, 3, Padding = ConvPadding.Same, Bias = false), BatchNorm]
+[ResidualEnd(Activation = Activation.ReLU)]
+[GlobalAvgPool]
+[Dropout(0.3)]
+[Dense(10)]
+[Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class FashionResNet { }
 
 // LeNet-5, the convolutional network of the benchmarks.
 [Network, Input(1, 28, 28)]

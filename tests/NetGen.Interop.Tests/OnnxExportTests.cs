@@ -21,6 +21,12 @@ public sealed class OnnxExportTests
         [nameof(ImageOutput)] = () => new ImageOutput(),
         [nameof(GlobalPoolOutput)] = () => new GlobalPoolOutput(),
         [nameof(DropoutNet)] = () => new DropoutNet(),
+        [nameof(BatchNormNet)] = () => new BatchNormNet(),
+        [nameof(ConvBatchNormNet)] = () => new ConvBatchNormNet(),
+        [nameof(ResidualNet)] = () => new ResidualNet(),
+        [nameof(LinearProjectionNet)] = () => new LinearProjectionNet(),
+        [nameof(StridedProjectionNet)] = () => new StridedProjectionNet(),
+        [nameof(FashionResNet)] = () => new FashionResNet(),
         [nameof(LeNet5)] = () => new LeNet5(),
     };
 
@@ -112,7 +118,7 @@ public sealed class OnnxExportTests
         string[] written =
         {
             "Gemm", "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "ReduceMax",
-            "Relu", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Softplus",
+            "Dropout", "BatchNormalization", "Add", "Relu", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Softplus",
         };
         Assert.Empty(written.Except(used));
     }
@@ -220,17 +226,59 @@ public sealed class OnnxExportTests
             OnnxRunner.Export(new RedescribedNetwork(model, description with { Layers = layers })));
 
         Assert.Contains("Layer 2 (Mystery3, 99) of DenseActivations cannot be exported to ONNX", error.Message);
-        Assert.Contains("Dense, Maxout, Flatten, Conv2D, MaxPool2D, AvgPool2D, GlobalAvgPool and Dropout", error.Message);
+        Assert.Contains("Dense, Maxout, Flatten, Conv2D, MaxPool2D, AvgPool2D, GlobalAvgPool, Dropout, BatchNorm, ResidualStart and ResidualEnd", error.Message);
     }
 
     [Fact]
-    public void Batch_normalization_and_residual_blocks_are_refused_with_the_reason()
+    public void FashionResNet_exports_its_batch_norms_and_residual_blocks_and_runs_in_OnnxRuntime()
     {
-        var batchNorm = Assert.Throws<NotSupportedException>(() => OnnxRunner.Export(new BatchNormNet()));
-        var residual = Assert.Throws<NotSupportedException>(() => OnnxRunner.Export(new ResidualNet()));
+        ITrainableNetwork model = Create(nameof(FashionResNet));
+        byte[] onnx = OnnxRunner.Export(model);
+        GraphProto graph = ModelProto.Parser.ParseFrom(onnx).Graph;
 
-        Assert.Contains("Layer 1 (BatchNorm1, BatchNorm) of BatchNormNet cannot be exported to ONNX yet", batchNorm.Message);
-        Assert.Contains("Layer 1 (ResidualStart1, ResidualStart) of ResidualNet cannot be exported to ONNX yet: residual blocks", residual.Message);
+        // Seven batch norms with their running statistics, three sums, one projection (16 -> 32 channels, 1x1, stride 1).
+        Assert.Equal(7, graph.Node.Count(n => n.OpType == "BatchNormalization"));
+        Assert.Equal(new[] { "ResidualEnd1/Add", "ResidualEnd2/Add", "ResidualEnd3/Add" }, graph.Node.Where(n => n.OpType == "Add").Select(n => n.Name));
+        NodeProto projection = graph.Node.Single(n => n.Name == "ResidualEnd2/Projection");
+        Assert.Equal("MaxPool1/MaxPool", projection.Input[0]);
+        Assert.Equal(new long[] { 32, 16, 1, 1 }, graph.Initializer.Single(t => t.Name == projection.Input[1]).Dims);
+        Assert.Equal(new[] { "BatchNorm5/BatchNormalization", "ResidualEnd2/Projection" }, graph.Node.Single(n => n.Name == "ResidualEnd2/Add").Input);
+        Assert.Equal(model.Buffers.Length * sizeof(float),
+            graph.Initializer.Where(t => t.Name.EndsWith(".running_mean", StringComparison.Ordinal) || t.Name.EndsWith(".running_var", StringComparison.Ordinal)).Sum(t => t.RawData.Length));
+
+        const int batch = 5;
+        float[] inputs = OnnxRunner.Inputs(model, batch, seed: 8);
+        using InferenceSession session = OnnxRunner.Session(onnx);
+        AssertAgrees(nameof(FashionResNet), OnnxRunner.NetGenForward(model, inputs, batch), OnnxRunner.Run(session, inputs, batch, model.Description.InputShape));
+    }
+
+    [Fact]
+    public void Batch_normalization_writes_the_running_statistics_the_network_has_now()
+    {
+        ITrainableNetwork model = Create(nameof(ConvBatchNormNet));
+        float[] inputs = OnnxRunner.Inputs(model, 4, seed: 9);
+        byte[] before = OnnxRunner.Export(model);
+        model.Buffers[1] += 0.5f; // a running mean
+        model.Buffers[^1] *= 2f;  // a running variance
+
+        using InferenceSession session = OnnxRunner.Session(OnnxRunner.Export(model));
+
+        Assert.NotEqual(before, OnnxRunner.Export(model));
+        AssertAgrees("after a change of the running statistics", OnnxRunner.NetGenForward(model, inputs, 4), OnnxRunner.Run(session, inputs, 4, model.Description.InputShape));
+    }
+
+    [Fact]
+    public void A_residual_end_whose_start_is_not_an_open_block_is_reported()
+    {
+        ITrainableNetwork model = Create(nameof(ResidualNet));
+        var layers = model.Description.Layers.ToArray();
+        int end = Array.FindIndex(layers, l => l.Kind == LayerKind.ResidualEnd);
+        layers[end] = layers[end] with { ShortcutStart = 0 };
+
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            OnnxRunner.Export(new RedescribedNetwork(model, model.Description with { Layers = layers })));
+
+        Assert.Contains($"layer {end} (ResidualEnd1, ResidualEnd) is inconsistent: its shortcut starts at layer 0, which is not an open residual block's start", error.Message);
     }
 
     [Fact]

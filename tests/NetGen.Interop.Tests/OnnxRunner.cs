@@ -10,9 +10,10 @@ public static class OnnxRunner
 {
     /// <summary>
     /// Gives <paramref name="model"/> reproducible parameters: the generated initializer, then nonzero biases (it leaves
-    /// them zero, which would let a missing or misplaced bias pass unnoticed).
+    /// them zero, which would let a missing or misplaced bias pass unnoticed), and for batch normalization scales other than
+    /// one and running statistics other than the initial mean 0 and variance 1 (which would make the layer the identity).
     /// </summary>
-    public static void Randomize(ITrainableNetwork model, int seed)
+    public static void Randomize(INetwork model, int seed)
     {
         model.InitializeParameters(seed);
         var random = new SeededRandom(seed + 1000);
@@ -22,6 +23,18 @@ public static class OnnxRunner
             for (int i = 0; i < bias.Length; i++)
             {
                 bias[i] = random.NextSingle() - 0.5f;
+            }
+            if (layer.Kind == LayerKind.BatchNorm)
+            {
+                Span<float> gamma = model.Parameters.AsSpan(layer.WeightOffset, layer.WeightLength);
+                Span<float> mean = model.Buffers.AsSpan(layer.BufferOffset, layer.Units);
+                Span<float> variance = model.Buffers.AsSpan(layer.BufferOffset + layer.Units, layer.Units);
+                for (int c = 0; c < layer.Units; c++)
+                {
+                    gamma[c] = 0.5f + random.NextSingle();
+                    mean[c] = random.NextSingle() - 0.5f;
+                    variance[c] = 0.25f + random.NextSingle();
+                }
             }
         }
     }

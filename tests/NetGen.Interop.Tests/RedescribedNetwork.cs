@@ -35,6 +35,8 @@ public sealed class RedescribedNetwork : ITrainableNetwork
 
     public float[] Gradients => _inner.Gradients;
 
+    public float[] Buffers => _inner.Buffers;
+
     public void InitializeParameters(int seed) => _inner.InitializeParameters(seed);
 
     public void Forward(ReadOnlySpan<float> input, Span<float> output) => _inner.Forward(input, output);

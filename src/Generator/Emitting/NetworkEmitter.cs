@@ -727,11 +727,24 @@ internal static class NetworkEmitter
         w.WriteLine(Invariant($"\"{plan.ClassName.TrimStart('@')}\", new[] {{ {string.Join(", ", plan.InputShape)} }}, {(plan.Loss is null ? "null" : "global::NetGen.LossKind." + plan.Loss)}, new global::NetGen.LayerDescription[]"));
         w.WriteLine("{");
         w.Indent();
-        foreach (LayerPlan layer in plan.Layers)
+        int blockStart = -1; // blocks do not nest (the planner checks it): an end closes the last start before it
+        for (int position = 0; position < plan.Layers.Count; position++)
         {
+            LayerPlan layer = plan.Layers[position];
             ConvGeometry? g = layer.Geometry;
             string alpha = float.IsNaN(layer.Alpha) ? "float.NaN" : ActivationEmitter.Literal(layer.Alpha);
-            w.WriteLine(Invariant($"new(global::NetGen.LayerKind.{layer.Kind}, \"{layer.Name}\", new[] {{ {string.Join(", ", layer.InputShape)} }}, new[] {{ {string.Join(", ", layer.OutputShape)} }}, global::NetGen.Activation.{layer.Activation}, {alpha}, {layer.WeightOffset}, {layer.WeightLength}, {layer.BiasOffset}, {layer.BiasLength}, {layer.Units}, {layer.Pieces}, {g?.KernelHeight ?? 0}, {g?.KernelWidth ?? 0}, {g?.Stride ?? 1}, {g?.PaddingHeight ?? 0}, {g?.PaddingWidth ?? 0}, {g?.Dilation ?? 1}),"));
+            string extra = layer.Kind switch
+            {
+                LayerKind.BatchNorm => Invariant($" {{ BufferOffset = {layer.Norm!.BufferOffset}, Epsilon = {ActivationEmitter.Literal(layer.Norm.Epsilon)}, Momentum = {ActivationEmitter.Literal(layer.Norm.Momentum)} }}"),
+                LayerKind.ResidualEnd => Invariant($" {{ ShortcutStart = {blockStart} }}"),
+                LayerKind.Dropout => Invariant($" {{ Rate = {ActivationEmitter.Literal(layer.Rate)} }}"),
+                _ => "",
+            };
+            if (layer.Kind == LayerKind.ResidualStart)
+            {
+                blockStart = position;
+            }
+            w.WriteLine(Invariant($"new(global::NetGen.LayerKind.{layer.Kind}, \"{layer.Name}\", new[] {{ {string.Join(", ", layer.InputShape)} }}, new[] {{ {string.Join(", ", layer.OutputShape)} }}, global::NetGen.Activation.{layer.Activation}, {alpha}, {layer.WeightOffset}, {layer.WeightLength}, {layer.BiasOffset}, {layer.BiasLength}, {layer.Units}, {layer.Pieces}, {g?.KernelHeight ?? 0}, {g?.KernelWidth ?? 0}, {g?.Stride ?? 1}, {g?.PaddingHeight ?? 0}, {g?.PaddingWidth ?? 0}, {g?.Dilation ?? 1}){extra},"));
         }
         w.Unindent();
         w.WriteLine("});");

@@ -70,7 +70,34 @@ public sealed record LayerDescription(
     int Stride,
     int PaddingHeight,
     int PaddingWidth,
-    int Dilation);
+    int Dilation)
+{
+    /// <summary>
+    /// Batch normalization: where its running statistics lie in <see cref="INetwork.Buffers"/>: <see cref="Units"/> running
+    /// means from this offset, then as many running variances; -1 for other layers.
+    /// </summary>
+    public int BufferOffset { get; init; } = -1;
+
+    /// <summary>Batch normalization: the constant added to the variance before its square root; NaN for other layers.</summary>
+    public float Epsilon { get; init; } = float.NaN;
+
+    /// <summary>
+    /// Batch normalization: the weight of a training batch's statistics in the running ones (running = (1 - momentum)
+    /// running + momentum batch, as PyTorch); NaN for other layers.
+    /// </summary>
+    public float Momentum { get; init; } = float.NaN;
+
+    /// <summary>Dropout: the fraction of values a training pass drops (inference keeps them all); 0 for other layers.</summary>
+    public float Rate { get; init; }
+
+    /// <summary>
+    /// A residual block's end: the index (in <see cref="NetworkDescription.Layers"/>) of the <see cref="LayerKind.ResidualStart"/>
+    /// whose input is the shortcut; -1 for other layers. The shortcut is projected when the end has weights: a 1x1 convolution
+    /// without bias (weights [filters, channels, 1, 1], with <see cref="Stride"/>) for images, a product without bias
+    /// (weights [shortcut features, features]) for vectors.
+    /// </summary>
+    public int ShortcutStart { get; init; } = -1;
+}
 
 /// <summary>A generated network's architecture as data: input shape, layers in order, loss.</summary>
 /// <param name="Name">The network class's name.</param>
