@@ -835,10 +835,10 @@ internal sealed class OnnxImporter
         {
             return Unsupported(node, Invariant($"an identity shortcut of shape {Planner.FormatShape(_residualShape)} added to {Planner.FormatShape(_shape)}"));
         }
-        AddLayer(node, Spec(LayerKind.ResidualEnd), weights, Array.Empty<float>(), _shape);
+        // Closed before the layer is added: the sum may be where the next block starts (an end without activation).
         _residualStart = null;
         _projection = null;
-        OpenResidualIfBranching(node);
+        AddLayer(node, Spec(LayerKind.ResidualEnd), weights, Array.Empty<float>(), _shape);
         return true;
     }
 
