@@ -26,6 +26,24 @@ public partial class MaxPool3Stride1 { }
 [Network, Input(3, 14, 11), MaxPool2D(2, Stride = 3), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class MaxPool2Stride3 { }
 
+// The vector edges of 2x2 max pooling: rows of exactly one 256-bit vector of outputs (8), 9 outputs (a second vector
+// overlapping the first; the last input column and row uncovered, NG0019), 4 outputs (half a 256-bit vector, one
+// 128-bit one), 3 outputs (fewer than a vector: the scalar loops), and 521 outputs (more vectors than are unrolled: a loop).
+[Network, Input(3, 6, 16), MaxPool2D(2), Flatten, Loss(LossKind.MeanSquaredError)]
+public partial class MaxPool2Row8 { }
+
+[Network, Input(3, 5, 19), MaxPool2D(2), Flatten, Loss(LossKind.MeanSquaredError)]
+public partial class MaxPool2Row9 { }
+
+[Network, Input(2, 4, 9), MaxPool2D(2), Flatten, Loss(LossKind.MeanSquaredError)]
+public partial class MaxPool2Row4 { }
+
+[Network, Input(2, 6, 7), MaxPool2D(2), Flatten, Loss(LossKind.MeanSquaredError)]
+public partial class MaxPool2Row3 { }
+
+[Network, Input(1, 2, 1042), MaxPool2D(2), Flatten, Loss(LossKind.MeanSquaredError)]
+public partial class MaxPool2Row521 { }
+
 [Network, Input(3, 12, 8), MaxPool2D(4), Flatten, Loss(LossKind.MeanSquaredError)]
 public partial class MaxPool4 { }
 
