@@ -97,31 +97,6 @@ public partial class LinearProjectionNet { }
 [Loss(LossKind.SoftmaxCrossEntropy)]
 public partial class StridedProjectionNet { }
 
-// The network of samples/FashionResNet (batch norm after every convolution, three residual blocks, the second with a
-// 1x1 projection from 16 to 32 channels, a global-average-pool head with dropout).
-[Network]
-[Input(1, 28, 28)]
-[Conv2D(16, 3, Padding = ConvPadding.Same, Bias = false), BatchNorm(Activation = Activation.ReLU)]
-[ResidualStart]
-[Conv2D(16, 3, Padding = ConvPadding.Same, Bias = false), BatchNorm(Activation = Activation.ReLU)]
-[Conv2D(16, 3, Padding = ConvPadding.Same, Bias = false), BatchNorm]
-[ResidualEnd(Activation = Activation.ReLU)]
-[MaxPool2D(2)]
-[ResidualStart]
-[Conv2D(32, 3, Padding = ConvPadding.Same, Bias = false), BatchNorm(Activation = Activation.ReLU)]
-[Conv2D(32, 3, Padding = ConvPadding.Same, Bias = false), BatchNorm]
-[ResidualEnd(Activation = Activation.ReLU)]
-[MaxPool2D(2)]
-[ResidualStart]
-[Conv2D(32, 3, Padding = ConvPadding.Same, Bias = false), BatchNorm(Activation = Activation.ReLU)]
-[Conv2D(32, 3, Padding = ConvPadding.Same, Bias = false), BatchNorm]
-[ResidualEnd(Activation = Activation.ReLU)]
-[GlobalAvgPool]
-[Dropout(0.3)]
-[Dense(10)]
-[Loss(LossKind.SoftmaxCrossEntropy)]
-public partial class FashionResNet { }
-
 // LeNet-5, the convolutional network of the benchmarks.
 [Network, Input(1, 28, 28)]
 [Conv2D(6, 5, Padding = 2, Activation = Activation.ReLU)]

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using Microsoft.ML.OnnxRuntime;
 using NetGen.Interop.Onnx;
+using NetGen.Samples.FashionResNet;
 using Xunit;
 using Xunit.Abstractions;
 
