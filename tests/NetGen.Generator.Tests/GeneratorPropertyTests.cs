@@ -140,16 +140,23 @@ public sealed class GeneratorPropertyTests(ITestOutputHelper log)
     /// <param name="Compiled">Networks whose generated code was compiled.</param>
     private sealed record FuzzOutcome(int First, List<string> Failures, int Generated, int RejectedByNetGen, int RejectedByCompiler, int Compiled, TimeSpan Generation, TimeSpan Compilation);
 
+    // The declarations alone, with the references and options of the harness's compilations.
+    private static CSharpCompilation CompileDeclarations(RandomDeclaration[] declarations, Func<RandomDeclaration, string> path)
+    {
+        CSharpCompilation harness = GeneratorHarness.Compile();
+        return CSharpCompilation.Create(
+            "Fuzz",
+            declarations.Select(d => CSharpSyntaxTree.ParseText(d.Source, ParseOptions, path(d))),
+            harness.References,
+            harness.Options);
+    }
+
     private static FuzzOutcome RunFuzzBatch(RandomDeclaration[] declarations)
     {
         int first = int.Parse(declarations[0].Namespace.Substring("Fuzz.D".Length), CultureInfo.InvariantCulture);
         var failures = new List<string>();
         var stopwatch = Stopwatch.StartNew();
-        CSharpCompilation input = CSharpCompilation.Create(
-            "Fuzz",
-            declarations.Select(d => CSharpSyntaxTree.ParseText(d.Source, ParseOptions, d.Namespace + ".cs")),
-            GeneratorHarness.Compile().References,
-            GeneratorHarness.Compile().Options);
+        CSharpCompilation input = CompileDeclarations(declarations, d => d.Namespace + ".cs");
         GeneratorOutput output = GeneratorOutput.Run(input, ParseOptions);
         string[] driverProblems = output.DriverDiagnostics.Where(d => d.Id is "CS8784" or "CS8785" or "AD0001").Select(d => d.ToString()).ToArray();
         if (output.Exception is not null || driverProblems.Length > 0)
@@ -249,11 +256,7 @@ public sealed class GeneratorPropertyTests(ITestOutputHelper log)
         var failures = new List<string>();
         int rejected = 0;
         var stopwatch = Stopwatch.StartNew();
-        CSharpCompilation compilation = CSharpCompilation.Create(
-            "Fuzz",
-            declarations.Select(d => CSharpSyntaxTree.ParseText(d.Source, ParseOptions, d.ClassName + ".cs")),
-            GeneratorHarness.Compile().References,
-            GeneratorHarness.Compile().Options);
+        CSharpCompilation compilation = CompileDeclarations(declarations, d => d.ClassName + ".cs");
         GeneratorOutput output = GeneratorOutput.Run(compilation, ParseOptions);
         if (output.Exception is not null || output.DriverDiagnostics.Any(d => d.Id == "CS8785"))
         {
