@@ -499,44 +499,91 @@ internal static class GemmEmitter
     /// <summary>y[k, n] = a[rows, k]^T b[rows, n], overwritten.</summary>
     public static void EmitTN(SourceWriter w, string method, int k, int n, string comment)
     {
+        int block = TransposedBlock(n);
         w.WriteLine("// " + comment);
         w.WriteLine(Invariant($"// Register tiles of {TileRows} (AVX-512) or {NarrowTileRows} (16 registers) rows of y x 2 vectors, accumulated over the rows of a and b."));
+        w.WriteLine(Invariant($"// The 16-register bodies take the rows in blocks of {block}: a block of b ({block} x {n} floats) stays in L1 while every"));
+        w.WriteLine("// tile of y passes over it, instead of all of b streaming from L2 again for each tile. The first block starts each");
+        w.WriteLine("// sum at zero and the next ones continue it from y, so each output still sums over the rows in order 0, 1, 2, ...");
         using (w.Block(Invariant($"private static void {method}(ref float a, ref float b, ref float y, int rows)")))
         {
             EmitWidths(w, v =>
             {
-                w.WriteLine("int i = 0;");
-                int tile = TransposedTile(v);
-                if (k >= tile)
+                if (v.Lanes > VectorWidth.V256.Lanes)
                 {
-                    using (w.Block(Invariant($"for (; i + {tile} <= {k}; i += {tile})")))
-                    {
-                        EmitTNRows(w, v, tile, k, n);
-                    }
+                    EmitTNTiles(w, v, k, n, blocked: false);
+                    return;
                 }
-                using (w.Block(Invariant($"for (; i < {k}; i++)")))
+                using (w.Block(Invariant($"for (int r0 = 0; r0 < rows; r0 += {block})")))
                 {
-                    EmitTNRows(w, v, 1, k, n);
+                    w.WriteLine(Invariant($"int count = Math.Min({block}, rows - r0); // rows in this block"));
+                    w.WriteLine("bool first = r0 == 0;");
+                    w.WriteLine(Invariant($"ref float ab = ref Unsafe.Add(ref a, r0 * {k});"));
+                    w.WriteLine(Invariant($"ref float bb = ref Unsafe.Add(ref b, r0 * {n});"));
+                    EmitTNTiles(w, v, k, n, blocked: true);
                 }
             });
         }
     }
 
-    private static void EmitTNRows(SourceWriter w, VectorWidth width, int rows, int k, int n)
+    /// <summary>
+    /// Rows per block of the TN product's 16-register bodies: as many as keep a block of b within 16 KB, half the 32 KB L1
+    /// data cache of current x64 cores (the other half holds the lines of a a tile reads and y's tile), at least 16 so
+    /// that loading and storing y's tile once per block stays small against the block's FMAs.
+    /// </summary>
+    private static int TransposedBlock(int n) => System.Math.Max(16, 4096 / n / 8 * 8);
+
+    private static void EmitTNTiles(SourceWriter w, VectorWidth v, int k, int n, bool blocked)
     {
-        int vectorEnd = ForEachColumnTile(w, n, rows, width, (v, vectors, _) =>
+        w.WriteLine("int i = 0;");
+        int tile = TransposedTile(v);
+        if (k >= tile)
+        {
+            using (w.Block(Invariant($"for (; i + {tile} <= {k}; i += {tile})")))
+            {
+                EmitTNRows(w, v, tile, k, n, blocked);
+            }
+        }
+        using (w.Block(Invariant($"for (; i < {k}; i++)")))
+        {
+            EmitTNRows(w, v, 1, k, n, blocked);
+        }
+    }
+
+    /// <summary>
+    /// One row tile of y over all its columns. Blocked: the rows of a and b are those of the block (ab, bb, count), and
+    /// each sum starts at zero in the first block, from y in the others.
+    /// </summary>
+    private static void EmitTNRows(SourceWriter w, VectorWidth width, int rows, int k, int n, bool blocked)
+    {
+        string a = blocked ? "ab" : "a", b = blocked ? "bb" : "b", count = blocked ? "count" : "rows";
+        int vectorEnd = ForEachColumnTile(w, n, rows, width, (v, vectors, overlapped) =>
         {
             for (int i = 0; i < rows; i++)
             {
                 for (int j = 0; j < vectors; j++)
                 {
-                    w.WriteLine(Invariant($"{v.T} acc{i}{j} = {v.T}.Zero;"));
+                    string at = Invariant($"(nuint)((i + {i}) * {n} + c + {j * v.Lanes})");
+                    if (!blocked)
+                    {
+                        w.WriteLine(Invariant($"{v.T} acc{i}{j} = {v.T}.Zero;"));
+                    }
+                    else if (overlapped == 0)
+                    {
+                        w.WriteLine(Invariant($"{v.T} acc{i}{j} = first ? {v.T}.Zero : {v.Type}.LoadUnsafe(ref y, {at});"));
+                    }
+                    else
+                    {
+                        // The overlapped lanes already hold this block's sums (the tile before stored them): keep them.
+                        w.WriteLine(Invariant($"{v.T} old{i}{j} = {v.Type}.LoadUnsafe(ref y, {at});"));
+                        w.WriteLine(Invariant($"{v.T} acc{i}{j} = first ? {v.T}.Zero : old{i}{j};"));
+                    }
                 }
             }
             // One pointer steps down the rows of a, one down those of b: no index arithmetic in the loop.
-            w.WriteLine("ref float br = ref Unsafe.Add(ref b, c);");
-            w.WriteLine("ref float ar = ref Unsafe.Add(ref a, i);");
-            using (w.Block("for (int r = 0; r < rows; r++)"))
+            w.WriteLine(Invariant($"ref float br = ref Unsafe.Add(ref {b}, c);"));
+            w.WriteLine(Invariant($"ref float ar = ref Unsafe.Add(ref {a}, i);"));
+            using (w.Block(Invariant($"for (int r = 0; r < {count}; r++)")))
             {
                 for (int j = 0; j < vectors; j++)
                 {
@@ -553,11 +600,16 @@ internal static class GemmEmitter
                 w.WriteLine(Invariant($"br = ref Unsafe.Add(ref br, {n});"));
                 w.WriteLine(Invariant($"ar = ref Unsafe.Add(ref ar, {k});"));
             }
+            if (blocked && overlapped > 0)
+            {
+                w.WriteLine(Invariant($"{v.T} fresh = {v.Type}.GreaterThanOrEqual({v.Indices}, {v.Type}.Create({overlapped}f)); // lanes {overlapped} on are new columns"));
+            }
             for (int i = 0; i < rows; i++)
             {
                 for (int j = 0; j < vectors; j++)
                 {
-                    w.WriteLine(Invariant($"acc{i}{j}.StoreUnsafe(ref y, (nuint)((i + {i}) * {n} + c + {j * v.Lanes}));"));
+                    string value = blocked && overlapped > 0 ? Invariant($"{v.Type}.ConditionalSelect(fresh, acc{i}{j}, old{i}{j})") : Invariant($"acc{i}{j}");
+                    w.WriteLine(Invariant($"{value}.StoreUnsafe(ref y, (nuint)((i + {i}) * {n} + c + {j * v.Lanes}));"));
                 }
             }
         });
@@ -565,14 +617,14 @@ internal static class GemmEmitter
         {
             for (int i = 0; i < rows; i++)
             {
-                w.WriteLine(Invariant($"float s{i} = 0f;"));
+                w.WriteLine(Invariant($"float s{i} = {(blocked ? Invariant($"first ? 0f : Unsafe.Add(ref y, (i + {i}) * {n} + c)") : "0f")};"));
             }
-            using (w.Block("for (int r = 0; r < rows; r++)"))
+            using (w.Block(Invariant($"for (int r = 0; r < {count}; r++)")))
             {
-                w.WriteLine(Invariant($"float br = Unsafe.Add(ref b, r * {n} + c);"));
+                w.WriteLine(Invariant($"float br = Unsafe.Add(ref {b}, r * {n} + c);"));
                 for (int i = 0; i < rows; i++)
                 {
-                    w.WriteLine(Invariant($"s{i} += Unsafe.Add(ref a, r * {k} + i + {i}) * br;"));
+                    w.WriteLine(Invariant($"s{i} += Unsafe.Add(ref {a}, r * {k} + i + {i}) * br;"));
                 }
             }
             for (int i = 0; i < rows; i++)
