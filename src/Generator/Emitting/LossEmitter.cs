@@ -83,15 +83,25 @@ internal static class LossEmitter
             w.WriteLine("float max = yr;");
             w.WriteLine(Invariant($"for (int j = 1; j < {c}; j++) max = MathF.Max(max, Unsafe.Add(ref yr, j));"));
             w.WriteLine("float sum = 0f;");
-            w.WriteLine(Invariant($"for (int j = 0; j < {c}; j++) sum += MathF.Exp(Unsafe.Add(ref yr, j) - max);"));
-            w.WriteLine("float logSumExp = max + MathF.Log(sum);");
-            w.WriteLine("total += logSumExp - Unsafe.Add(ref yr, label);");
             using (w.Block("if (gradient)"))
             {
+                w.WriteLine("// The exponentials wait in dy for the gradient, softmax(y) = e / sum: one exponential per class, not two.");
                 w.WriteLine(Invariant($"ref float dr = ref Unsafe.Add(ref dy, r * {c});"));
-                w.WriteLine(Invariant($"for (int j = 0; j < {c}; j++) Unsafe.Add(ref dr, j) = MathF.Exp(Unsafe.Add(ref yr, j) - logSumExp) * scale;"));
+                using (w.Block(Invariant($"for (int j = 0; j < {c}; j++)")))
+                {
+                    w.WriteLine("float e = MathF.Exp(Unsafe.Add(ref yr, j) - max);");
+                    w.WriteLine("Unsafe.Add(ref dr, j) = e;");
+                    w.WriteLine("sum += e;");
+                }
+                w.WriteLine("float norm = scale / sum;");
+                w.WriteLine(Invariant($"for (int j = 0; j < {c}; j++) Unsafe.Add(ref dr, j) *= norm;"));
                 w.WriteLine("Unsafe.Add(ref dr, label) -= scale;");
             }
+            using (w.Block("else"))
+            {
+                w.WriteLine(Invariant($"for (int j = 0; j < {c}; j++) sum += MathF.Exp(Unsafe.Add(ref yr, j) - max);"));
+            }
+            w.WriteLine("total += max + MathF.Log(sum) - Unsafe.Add(ref yr, label);");
         }
     }
 
