@@ -525,8 +525,9 @@ internal sealed class RandomDeclarations(int seed)
                 case 5:
                 case 6:
                 {
-                    // An extreme value for an argument: int.MaxValue and the like, in place of a small number.
-                    var numbers = System.Text.RegularExpressions.Regex.Matches(AttributeText(source), @"(?<=[(, ])[0-9]+(?=[,)])").ToArray();
+                    // An extreme value for an argument: int.MaxValue and the like, in place of a small number. Only a whole
+                    // argument is replaced, never the divisor of an earlier "int.MaxValue / 2" (a constant divided by 0 is CS0020).
+                    var numbers = System.Text.RegularExpressions.Regex.Matches(AttributeText(source), @"(?<=[(,] *)[0-9]+(?=[,)])").ToArray();
                     if (numbers.Length == 0)
                     {
                         break;
