@@ -70,6 +70,12 @@ public partial class LinearRegression { }
 [Network, Input(784), Dense(128, Activation = Activation.ReLU), Dense(10), Loss(LossKind.SoftmaxCrossEntropy)]
 public partial class MnistMlp { }
 
+// A single sample through weights too large for L1, in k blocks (Vector256 and Vector128 bodies): 301 x 100 (118 KiB)
+// is 5 k blocks of 61 rows, the last one 57, over a 64-wide tile, a 32-wide one and an overlapping last vector; 100 x 80
+// is 2 blocks of 50 over 80 columns, ending on whole vectors.
+[Network, Input(301), Dense(100, Activation = Activation.Tanh), Dense(80, Activation = Activation.ReLU), Dense(10), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class OneRowBlocksNet { }
+
 // Convolutions and pooling: odd channel counts and sizes, rectangular kernels, stride, padding (numeric and same),
 // dilation, no bias, the 1x1 path, overlapping max and average windows, global average pooling.
 [Network, Input(3, 13, 11), Conv2D(5, 3, Activation = Activation.Tanh), MaxPool2D(3, Stride = 2), Flatten, Dense(4), Loss(LossKind.SoftmaxCrossEntropy)]
