@@ -12,9 +12,9 @@ namespace NetGen.Numerics.Tests;
 /// </summary>
 public sealed class BlockedProductTests
 {
-    // 203 rows: two full blocks of 96 rows and one of 11 (6 + 4 + 1 row tiles); MnistMlp's k = 784 is 4 k blocks in the
+    // 527 rows: two full blocks of 258 rows and one of 11 (6 + 4 + 1 row tiles); MnistMlp's k = 784 is 4 k blocks in the
     // Vector256 body and 2 in the Vector128 one. Single samples take the one-row loops, in k blocks of their own.
-    private const int Batch = 203;
+    private const int Batch = 527;
 
     public static TheoryData<string> Models() => new() { nameof(MnistMlp), nameof(OneRowBlocksNet) };
 
