@@ -151,3 +151,9 @@ public partial class ParallelConvBatchNormNet { }
 // Wider than the generated code keeps on the stack: the backward sums (2 x 1,100 doubles) come from a pooled array.
 [Network, Input(16), Dense(1100), BatchNorm(Activation = Activation.Tanh), Dense(3), Loss(LossKind.MeanSquaredError)]
 public partial class WideBatchNormNet { }
+
+// Chunked convolution layers (see ChunkTests): a dropout between a padded direct convolution and the pooling, so that the
+// chunk's masks must follow the sample's index in the whole batch; a convolution ending the chunked layers before a
+// dense one.
+[Network, Input(2, 10, 10), Conv2D(4, 3, Padding = 1, Activation = Activation.ReLU), Dropout(0.3), MaxPool2D(2), Conv2D(5, 3, Activation = Activation.Tanh), Flatten, Dense(4), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class ChunkedDropoutConvNet { }

@@ -385,6 +385,13 @@ internal static class NetworkEmitter
         w.WriteLine(Invariant($"internal const int ScratchSize = {plan.ScratchSize};"));
         w.WriteLine("// Floats of batch-norm statistics after the scratch: each layer's batch mean and inverse standard deviation.");
         w.WriteLine(Invariant($"internal const int StatsSize = {plan.StatsSize};"));
+        if (ChunkedLayers(plan) is > 0 and int chunked)
+        {
+            int perSample = plan.InputSize + plan.Layers.Take(chunked).Where(l => l.HasCode).Sum(l => l.OutputSize);
+            w.WriteLine(Invariant($"// Samples per chunk of layers 1-{chunked} (see RunForward): their input and outputs, {perSample} floats per sample, take at"));
+            w.WriteLine(Invariant($"// most {ChunkFloats / 256} KiB of a chunk, so that they stay in the L2 cache from one layer to the next."));
+            w.WriteLine(Invariant($"internal const int ChunkSamples = {ChunkSamples(plan)};"));
+        }
         if (HasNorm(plan))
         {
             w.WriteLine("// Doubles per part in normSums: each batch-norm layer's sums (4 per channel) when a training batch is split.");
@@ -562,11 +569,11 @@ internal static class NetworkEmitter
         layer.Kind is LayerKind.Maxout or LayerKind.ResidualEnd || layer.Activation is ActivationKind.ReLU or ActivationKind.LeakyReLU or ActivationKind.ELU;
 
     /// <summary>Where a layer's input lives: the caller's input, or an earlier layer's output region of the workspace.</summary>
-    private static string Source(NetworkPlan plan, LayerPlan layer)
+    private static string Source(NetworkPlan plan, LayerPlan layer, Samples samples)
     {
         int previous = layer.Index - 2;
         int offset = previous < 0 ? -1 : plan.Layers[previous].OutputWorkspaceOffset;
-        return offset < 0 ? "ref input" : Workspace("ws", offset);
+        return offset < 0 ? "ref " + samples.At("input", layer.InputSize) : samples.Region(offset, layer.InputSize);
     }
 
     public static string Workspace(string buffer, int perSampleOffset) =>
@@ -581,6 +588,67 @@ internal static class NetworkEmitter
     /// <summary>The layer under the name of the kernels it runs (its own, or those of an earlier layer of the same code).</summary>
     private static LayerPlan KernelOf(LayerPlan layer, Dictionary<int, string> kernelNames) =>
         kernelNames.TryGetValue(layer.Index, out string? name) && name != layer.Name ? layer with { Name = name } : layer;
+
+    /// <summary>
+    /// The samples a layer's calls run over: the whole batch, or the chunk [c0, c0 + chunk) of it (see
+    /// <see cref="ChunkedLayers"/>), whose pointers are the batch's moved on by c0 samples of each buffer's size.
+    /// </summary>
+    private sealed class Samples
+    {
+        public static readonly Samples Batch = new(chunk: false), Chunk = new(chunk: true);
+
+        private readonly bool _chunk;
+
+        private Samples(bool chunk) => _chunk = chunk;
+
+        /// <summary>The sample count the kernels get.</summary>
+        public string Count => _chunk ? "chunk" : "batch";
+
+        /// <summary>The index of the first sample in the whole batch (dropout masks follow it).</summary>
+        public string First => _chunk ? "first + c0" : "first";
+
+        /// <summary>The first sample of a buffer of <paramref name="size"/> floats per sample, as a variable (without <c>ref</c>).</summary>
+        public string At(string buffer, int size) => _chunk ? Invariant($"Unsafe.Add(ref {buffer}, c0 * {size})") : buffer;
+
+        /// <summary>The first sample of a layer's workspace region, which starts at batch * its per-sample offset.</summary>
+        public string Region(int perSampleOffset, int size) =>
+            !_chunk ? Workspace("ws", perSampleOffset)
+            : perSampleOffset == 0 ? Invariant($"ref Unsafe.Add(ref ws, c0 * {size})")
+            : Invariant($"ref Unsafe.Add(ref ws, batch * {perSampleOffset} + c0 * {size})");
+    }
+
+    /// <summary>
+    /// How many layers from the input on run over chunks of the batch rather than over the whole batch: the leading run
+    /// of layers that work on each sample alone (convolution, pooling, flatten, dropout), when it holds a convolution;
+    /// 0 otherwise. Their kernels go one sample at a time anyway, but layer by layer over a whole batch a convolution's
+    /// output (LeNet-5's first: 18.8 KB per sample, 4.8 MB at batch 256) leaves the L2 cache before the next layer reads
+    /// it. Dense layers stay over the whole batch: their products need many rows to reuse each weight. The run stops at
+    /// batch normalization (its training statistics couple every sample of the batch) and at residual blocks (whose
+    /// shortcut gradients would need a chunk buffer of their own).
+    /// </summary>
+    public static int ChunkedLayers(NetworkPlan plan)
+    {
+        int count = 0;
+        while (count < plan.Layers.Count && plan.Layers[count].Kind is LayerKind.Conv2D or LayerKind.MaxPool2D or LayerKind.AvgPool2D
+            or LayerKind.GlobalAvgPool or LayerKind.Flatten or LayerKind.Dropout)
+        {
+            count++;
+        }
+        return plan.Layers.Take(count).Any(l => l.Kind == LayerKind.Conv2D) ? count : 0;
+    }
+
+    /// <summary>
+    /// Floats a chunk's layer outputs may take: 512 KiB, half of a 1 MiB L2 (Zen 4; Zen 2/3 and recent Intel cores have
+    /// 512 KiB to 2 MiB), so that the backward pass's gradients of the chunk fit beside them.
+    /// </summary>
+    private const int ChunkFloats = 128 * 1024;
+
+    /// <summary>Samples per chunk of the <see cref="ChunkedLayers"/>: as many as keep their input and outputs within <see cref="ChunkFloats"/>.</summary>
+    public static int ChunkSamples(NetworkPlan plan)
+    {
+        int perSample = plan.InputSize + plan.Layers.Take(ChunkedLayers(plan)).Where(l => l.HasCode).Sum(l => l.OutputSize);
+        return System.Math.Max(1, ChunkFloats / perSample);
+    }
 
     private static void EmitForwardPass(SourceWriter w, NetworkPlan plan, Dictionary<int, string> kernelNames)
     {
@@ -600,38 +668,57 @@ internal static class NetworkEmitter
             w.WriteLine("ref float scratch = ref Unsafe.Add(ref ws, batch * WorkspacePerSample);");
             w.WriteLine("ref float stats = ref Unsafe.Add(ref scratch, ScratchSize);");
             LayerPlan output = OutputLayer(plan);
-            foreach (LayerPlan layer in plan.Layers)
+            int chunked = ChunkedLayers(plan);
+            SourceWriter.Scope? loop = null;
+            for (int position = 0; position < plan.Layers.Count; position++)
             {
-                w.WriteLine(LayerEmitter.Header(layer));
-                LayerPlan kernel = KernelOf(layer, kernelNames);
-                string source = Source(plan, layer), result = Workspace("ws", layer.OutputWorkspaceOffset);
-                switch (layer.Kind)
+                if (position == 0 && chunked > 0)
                 {
-                    case LayerKind.Dense:
-                    case LayerKind.Maxout:
-                        DenseEmitter.EmitForwardCall(w, kernel, source, result, Parameter("p", layer.WeightOffset), Bias("p", layer), logits && layer == output);
-                        break;
-                    case LayerKind.Conv2D:
-                        ConvEmitter.EmitForwardCall(w, kernel, source, result, Parameter("p", layer.WeightOffset), Bias("p", layer));
-                        break;
-                    case LayerKind.MaxPool2D:
-                    case LayerKind.AvgPool2D:
-                    case LayerKind.GlobalAvgPool:
-                        PoolEmitter.EmitForwardCall(w, kernel, source, result);
-                        break;
-                    case LayerKind.Dropout:
-                        w.WriteLine(Invariant($"{kernel.Name}Forward({source}, {result}, batch, first, training, noise);"));
-                        break;
-                    case LayerKind.BatchNorm:
-                        w.WriteLine(Invariant($"{kernel.Name}Forward({source}, {Parameter("p", layer.WeightOffset)}, {Parameter("p", layer.BiasOffset)}, {Parameter("buffers", layer.Norm!.BufferOffset)}, {Parameter("stats", layer.Norm.StatsOffset)}, {result}, batch, training, updateStatistics, in team, normSums);"));
-                        break;
-                    case LayerKind.ResidualEnd:
-                        ResidualEmitter.EmitForwardCall(w, kernel, source, ShortcutSource(layer), result, Parameter("p", layer.WeightOffset));
-                        break;
+                    w.WriteLine(Invariant($"// Layers 1-{chunked} work on each sample alone: they run over chunks of ChunkSamples samples, so that a chunk's"));
+                    w.WriteLine("// outputs are still in the L2 cache when the next layer reads them. A chunk's pointers are the batch's moved on by");
+                    w.WriteLine("// c0 samples; the regions keep their layout.");
+                    loop = w.Block("for (int c0 = 0; c0 < batch; c0 += ChunkSamples)");
+                    w.WriteLine("int chunk = Math.Min(ChunkSamples, batch - c0);");
+                }
+                LayerPlan layer = plan.Layers[position];
+                EmitLayerForward(w, plan, layer, KernelOf(layer, kernelNames), logits && layer == output, position < chunked ? Samples.Chunk : Samples.Batch);
+                if (position == chunked - 1)
+                {
+                    loop!.Value.Dispose();
                 }
             }
         }
         w.WriteLine();
+    }
+
+    private static void EmitLayerForward(SourceWriter w, NetworkPlan plan, LayerPlan layer, LayerPlan kernel, bool logits, Samples samples)
+    {
+        w.WriteLine(LayerEmitter.Header(layer));
+        string source = Source(plan, layer, samples), result = samples.Region(layer.OutputWorkspaceOffset, layer.OutputSize);
+        switch (layer.Kind)
+        {
+            case LayerKind.Dense:
+            case LayerKind.Maxout:
+                DenseEmitter.EmitForwardCall(w, kernel, source, result, Parameter("p", layer.WeightOffset), Bias("p", layer), logits);
+                break;
+            case LayerKind.Conv2D:
+                ConvEmitter.EmitForwardCall(w, kernel, source, result, Parameter("p", layer.WeightOffset), Bias("p", layer), samples.Count);
+                break;
+            case LayerKind.MaxPool2D:
+            case LayerKind.AvgPool2D:
+            case LayerKind.GlobalAvgPool:
+                PoolEmitter.EmitForwardCall(w, kernel, source, result, samples.Count);
+                break;
+            case LayerKind.Dropout:
+                w.WriteLine(Invariant($"{kernel.Name}Forward({source}, {result}, {samples.Count}, {samples.First}, training, noise);"));
+                break;
+            case LayerKind.BatchNorm:
+                w.WriteLine(Invariant($"{kernel.Name}Forward({source}, {Parameter("p", layer.WeightOffset)}, {Parameter("p", layer.BiasOffset)}, {Parameter("buffers", layer.Norm!.BufferOffset)}, {Parameter("stats", layer.Norm.StatsOffset)}, {result}, batch, training, updateStatistics, in team, normSums);"));
+                break;
+            case LayerKind.ResidualEnd:
+                ResidualEmitter.EmitForwardCall(w, kernel, source, ShortcutSource(layer), result, Parameter("p", layer.WeightOffset));
+                break;
+        }
     }
 
     /// <summary>Whether the network has batch normalization, whose training statistics couple the parts of a split batch.</summary>
@@ -649,74 +736,155 @@ internal static class NetworkEmitter
         {
             w.WriteLine("ref float scratch = ref Unsafe.Add(ref ws, batch * WorkspacePerSample);");
             w.WriteLine("ref float stats = ref Unsafe.Add(ref scratch, ScratchSize);");
-            LayerPlan output = OutputLayer(plan);
-            LayerPlan first = plan.Layers.First(l => l.HasCode);
-            string current = "dA", other = "dB";
-            foreach (LayerPlan layer in plan.Layers.Reverse())
+            int chunked = ChunkedLayers(plan);
+            // The chunked layers' output gradient goes to the end of its buffer (see EmitChunkedBackwardStart); the layer
+            // above them puts it there when it is one that writes an input gradient, else it is moved there.
+            int top = chunked > 0 ? plan.Layers[chunked - 1].OutputSize : 0, tail = plan.DeltaPerSample - top;
+            bool writesTail = chunked > 0 && chunked < plan.Layers.Count && plan.Layers[chunked].Kind is LayerKind.Dense or LayerKind.Maxout or LayerKind.BatchNorm;
+            var state = new BackwardState { Current = "dA", Other = "dB" };
+            SourceWriter.Scope? loop = null;
+            for (int position = plan.Layers.Count - 1; position >= 0; position--)
             {
-                w.WriteLine(LayerEmitter.Header(layer));
-                LayerPlan kernel = KernelOf(layer, kernelNames);
-                bool isFirst = layer == first;
-                string source = Source(plan, layer);
-                string outputRegion = Workspace("ws", layer.OutputWorkspaceOffset);
-                if (layer.Kind == LayerKind.ResidualStart)
+                LayerPlan layer = plan.Layers[position];
+                if (position == chunked - 1)
                 {
-                    int size = layer.OutputSize;
-                    w.WriteLine(layer.OutputWorkspaceOffset < 0
-                        ? Invariant($"if (wantInputGradient) AddInPlace(ref inputGradient, ref dC, batch * {size});")
-                        : Invariant($"AddInPlace(ref {current}, ref dC, batch * {size});"));
-                    continue;
+                    loop = EmitChunkedBackwardStart(w, plan, chunked, state, top, tail, moveTop: !writesTail);
                 }
-                if (!layer.HasCode)
-                {
-                    continue;
-                }
-                if (layer.HasActivation && layer.Activation != ActivationKind.Identity)
-                {
-                    if (layer == output && plan.Loss == LossKindMirror.BinaryCrossEntropy)
-                    {
-                        w.WriteLine("// The loss already gave d/d(logits): the sigmoid is fused into it.");
-                    }
-                    else
-                    {
-                        w.WriteLine(Invariant($"{kernel.Name}ActivationBackward({outputRegion}, ref {current}, batch);"));
-                    }
-                }
-                if (layer.Kind == LayerKind.Maxout)
-                {
-                    w.WriteLine(Invariant($"{kernel.Name}Backward({Workspace("ws", layer.LinearWorkspaceOffset)}, ref {current}, ref {other}, batch);"));
-                    (current, other) = (other, current);
-                }
-                string inputGradient = isFirst ? "ref inputGradient" : "ref " + other;
-                string guard = isFirst ? "if (wantInputGradient) " : "";
-                switch (layer.Kind)
-                {
-                    case LayerKind.Dense:
-                    case LayerKind.Maxout:
-                        DenseEmitter.EmitBackwardCalls(w, kernel, source, current, Parameter("p", layer.WeightOffset), Parameter("g", layer.WeightOffset),
-                            Bias("g", layer), inputGradient, isFirst);
-                        break;
-                    case LayerKind.Conv2D:
-                        ConvEmitter.EmitBackwardCall(w, kernel, source, current, Parameter("p", layer.WeightOffset), Parameter("g", layer.WeightOffset),
-                            Bias("g", layer), inputGradient, isFirst);
-                        break;
-                    case LayerKind.Dropout:
-                        w.WriteLine(Invariant($"{guard}{kernel.Name}Backward(ref {current}, {inputGradient}, batch, first, noise);"));
-                        break;
-                    case LayerKind.BatchNorm:
-                        w.WriteLine(Invariant($"{kernel.Name}Backward({source}, {Parameter("p", layer.WeightOffset)}, {Parameter("stats", layer.Norm!.StatsOffset)}, ref {current}, {Parameter("g", layer.WeightOffset)}, {Parameter("g", layer.BiasOffset)}, {inputGradient}, batch, {(isFirst ? "wantInputGradient" : "true")}, in team, normSums);"));
-                        break;
-                    case LayerKind.ResidualEnd:
-                        ResidualEmitter.EmitBackwardCalls(w, kernel, ShortcutSource(layer), current, Parameter("p", layer.WeightOffset), Parameter("g", layer.WeightOffset));
-                        continue; // the block's gradient is the sum's gradient: it stays in the current buffer
-                    default:
-                        PoolEmitter.EmitBackwardCall(w, kernel, source, outputRegion, current, inputGradient, isFirst);
-                        break;
-                }
-                (current, other) = (other, current);
+                string? inputGradient = position == chunked && writesTail && tail > 0 ? Invariant($"ref Unsafe.Add(ref {{0}}, batch * {tail})") : null;
+                EmitLayerBackward(w, plan, layer, KernelOf(layer, kernelNames), state, inputGradient, position < chunked ? Samples.Chunk : Samples.Batch);
             }
+            loop?.Dispose();
         }
         w.WriteLine();
+    }
+
+    /// <summary>
+    /// The gradient buffers as the backward pass goes down: <see cref="Current"/> holds the gradient of the next layer's
+    /// output, its input gradient goes to <see cref="Other"/>. Inside the chunk loop the chunked layers' output gradient
+    /// is <c>top</c>, at the end of <see cref="TopBuffer"/>, which takes its place once read.
+    /// </summary>
+    private sealed class BackwardState
+    {
+        public string Current = "";
+        public string Other = "";
+        public string? TopBuffer;
+
+        public void Swap()
+        {
+            (Current, Other) = (Other, Current);
+            if (Other == "top")
+            {
+                Other = TopBuffer!;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens the chunk loop of the backward pass. The chunked layers' output gradient is the only one held for the whole
+    /// batch: the gradients below it are made and used within a chunk, at the chunk's place in the buffers (sample s of a
+    /// layer at s * its size), alternating between the two buffers. So that a chunk's larger gradients do not overwrite
+    /// the top gradient (T floats per sample) of the samples after it in the same buffer, that one sits at the buffer's
+    /// end, from batch * (DeltaPerSample - T) on: a chunk ending before sample e writes a gradient of S &lt;= DeltaPerSample
+    /// floats per sample below e * S &lt;= e * T + e * (DeltaPerSample - T) &lt;= e * T + batch * (DeltaPerSample - T), where
+    /// the top gradient of sample e starts.
+    /// </summary>
+    private static SourceWriter.Scope EmitChunkedBackwardStart(SourceWriter w, NetworkPlan plan, int chunked, BackwardState state, int top, int tail, bool moveTop)
+    {
+        w.WriteLine(Invariant($"// Layers {chunked} down to 1 run over chunks of ChunkSamples samples, as in the forward pass, so that a chunk's outputs and"));
+        w.WriteLine(Invariant($"// gradients stay in the L2 cache. Their output gradient ({top} floats per sample) is at the end of {state.Current}, from"));
+        w.WriteLine(Invariant($"// batch * {tail} on: each chunk's gradients below it go to the chunk's place in {state.Current} and {state.Other}, up to"));
+        w.WriteLine("// (c0 + chunk) * DeltaPerSample, which stays below the top gradient of the samples after the chunk.");
+        if (moveTop && tail > 0)
+        {
+            w.WriteLine(Invariant($"MemoryMarshal.CreateReadOnlySpan(ref {state.Current}, batch * {top}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref {state.Current}, batch * {tail}), batch * {top}));"));
+        }
+        w.WriteLine(tail > 0 ? Invariant($"ref float top = ref Unsafe.Add(ref {state.Current}, batch * {tail});") : Invariant($"ref float top = ref {state.Current};"));
+        w.WriteLine("// The convolutions' gradients are sums over the samples, in sample order, chunk after chunk.");
+        foreach (LayerPlan conv in plan.Layers.Take(chunked).Where(l => l.Kind == LayerKind.Conv2D))
+        {
+            ConvEmitter.EmitClearGradients(w, conv, Parameter("g", conv.WeightOffset), Bias("g", conv));
+        }
+        state.TopBuffer = state.Current;
+        state.Current = "top";
+        SourceWriter.Scope loop = w.Block("for (int c0 = 0; c0 < batch; c0 += ChunkSamples)");
+        w.WriteLine("int chunk = Math.Min(ChunkSamples, batch - c0);");
+        return loop;
+    }
+
+    /// <summary>
+    /// One layer's backward calls. <paramref name="inputGradientFormat"/>, when set, is where the layer's input gradient
+    /// goes instead of the start of the other buffer ({0} is that buffer).
+    /// </summary>
+    private static void EmitLayerBackward(SourceWriter w, NetworkPlan plan, LayerPlan layer, LayerPlan kernel, BackwardState state, string? inputGradientFormat, Samples samples)
+    {
+        LayerPlan output = OutputLayer(plan);
+        bool isFirst = layer == plan.Layers.First(l => l.HasCode);
+        w.WriteLine(LayerEmitter.Header(layer));
+        if (layer.Kind == LayerKind.ResidualStart)
+        {
+            int size = layer.OutputSize;
+            w.WriteLine(layer.OutputWorkspaceOffset < 0
+                ? Invariant($"if (wantInputGradient) AddInPlace(ref inputGradient, ref dC, batch * {size});")
+                : Invariant($"AddInPlace(ref {state.Current}, ref dC, batch * {size});"));
+            return;
+        }
+        if (!layer.HasCode)
+        {
+            return;
+        }
+        string source = Source(plan, layer, samples);
+        string outputRegion = samples.Region(layer.OutputWorkspaceOffset, layer.OutputSize);
+        string dy = samples.At(state.Current, layer.OutputSize);
+        if (layer.HasActivation && layer.Activation != ActivationKind.Identity)
+        {
+            if (layer == output && plan.Loss == LossKindMirror.BinaryCrossEntropy)
+            {
+                w.WriteLine("// The loss already gave d/d(logits): the sigmoid is fused into it.");
+            }
+            else
+            {
+                w.WriteLine(Invariant($"{kernel.Name}ActivationBackward({outputRegion}, ref {dy}, {samples.Count});"));
+            }
+        }
+        if (layer.Kind == LayerKind.Maxout)
+        {
+            w.WriteLine(Invariant($"{kernel.Name}Backward({Workspace("ws", layer.LinearWorkspaceOffset)}, ref {state.Current}, ref {state.Other}, batch);"));
+            state.Swap();
+            dy = state.Current;
+        }
+        string inputGradient = isFirst ? "ref " + samples.At("inputGradient", layer.InputSize)
+            : inputGradientFormat is not null ? string.Format(System.Globalization.CultureInfo.InvariantCulture, inputGradientFormat, state.Other)
+            : "ref " + samples.At(state.Other, layer.InputSize);
+        string guard = isFirst ? "if (wantInputGradient) " : "";
+        switch (layer.Kind)
+        {
+            case LayerKind.Dense:
+            case LayerKind.Maxout:
+                DenseEmitter.EmitBackwardCalls(w, kernel, source, dy, Parameter("p", layer.WeightOffset), Parameter("g", layer.WeightOffset),
+                    Bias("g", layer), inputGradient, isFirst);
+                break;
+            case LayerKind.Conv2D:
+                if (samples == Samples.Batch)
+                {
+                    ConvEmitter.EmitClearGradients(w, layer, Parameter("g", layer.WeightOffset), Bias("g", layer));
+                }
+                ConvEmitter.EmitBackwardCall(w, kernel, source, dy, Parameter("p", layer.WeightOffset), Parameter("g", layer.WeightOffset),
+                    Bias("g", layer), inputGradient, isFirst, samples.Count);
+                break;
+            case LayerKind.Dropout:
+                w.WriteLine(Invariant($"{guard}{kernel.Name}Backward(ref {dy}, {inputGradient}, {samples.Count}, {samples.First}, noise);"));
+                break;
+            case LayerKind.BatchNorm:
+                w.WriteLine(Invariant($"{kernel.Name}Backward({source}, {Parameter("p", layer.WeightOffset)}, {Parameter("stats", layer.Norm!.StatsOffset)}, ref {dy}, {Parameter("g", layer.WeightOffset)}, {Parameter("g", layer.BiasOffset)}, {inputGradient}, batch, {(isFirst ? "wantInputGradient" : "true")}, in team, normSums);"));
+                break;
+            case LayerKind.ResidualEnd:
+                ResidualEmitter.EmitBackwardCalls(w, kernel, ShortcutSource(layer), dy, Parameter("p", layer.WeightOffset), Parameter("g", layer.WeightOffset));
+                return; // the block's gradient is the sum's gradient: it stays in the current buffer
+            default:
+                PoolEmitter.EmitBackwardCall(w, kernel, source, outputRegion, dy, inputGradient, isFirst, samples.Count);
+                break;
+        }
+        state.Swap();
     }
 
     private static void EmitDescription(SourceWriter w, NetworkPlan plan)

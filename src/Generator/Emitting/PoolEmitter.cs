@@ -24,15 +24,15 @@ internal static class PoolEmitter
         }
     }
 
-    public static void EmitForwardCall(SourceWriter w, LayerPlan layer, string source, string output) =>
-        w.WriteLine(Invariant($"{layer.Name}Forward({source}, {output}, batch);"));
+    public static void EmitForwardCall(SourceWriter w, LayerPlan layer, string source, string output, string count) =>
+        w.WriteLine(Invariant($"{layer.Name}Forward({source}, {output}, {count});"));
 
-    public static void EmitBackwardCall(SourceWriter w, LayerPlan layer, string source, string output, string dy, string inputGradient, bool isFirst)
+    public static void EmitBackwardCall(SourceWriter w, LayerPlan layer, string source, string output, string dy, string inputGradient, bool isFirst, string count)
     {
         string guard = isFirst ? "if (wantInputGradient) " : "";
         w.WriteLine(layer.Kind == LayerKind.MaxPool2D
-            ? Invariant($"{guard}{layer.Name}Backward({source}, {output}, ref {dy}, {inputGradient}, batch);")
-            : Invariant($"{guard}{layer.Name}Backward(ref {dy}, {inputGradient}, batch);"));
+            ? Invariant($"{guard}{layer.Name}Backward({source}, {output}, ref {dy}, {inputGradient}, {count});")
+            : Invariant($"{guard}{layer.Name}Backward(ref {dy}, {inputGradient}, {count});"));
     }
 
     private static void EmitMaxPool(SourceWriter w, LayerPlan layer, ConvGeometry g)

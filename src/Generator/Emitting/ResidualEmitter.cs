@@ -92,6 +92,7 @@ internal static class ResidualEmitter
         ResidualPlan residual = layer.Residual!;
         if (residual.ConvProjection is not null)
         {
+            ConvEmitter.EmitClearGradients(w, ConvProjection(layer), weightGradient, "");
             w.WriteLine(Invariant($"{layer.Name}ProjectionBackward({shortcutSource}, {weights}, ref {current}, {weightGradient}, ref Unsafe.NullRef<float>(), ref dC, ref scratch, batch, true);"));
         }
         else if (residual.LinearProjection)
