@@ -100,6 +100,10 @@ public sealed class GradientCase
             new ReferenceConv(3, 3, 3, Activation: Activation.Tanh), new ReferenceFlatten(), new ReferenceDense(3));
         yield return Image("conv 3x2 dilation 2 on 10-wide output rows, no padding (whole-vector im2col)", () => new DilatedRowBlendConvNet(), new[] { 1, 9, 12 }, LossKind.MeanSquaredError,
             new ReferenceConv(2, 3, 2, Dilation: 2, Activation: Activation.ELU, Alpha: 1), new ReferenceFlatten(), new ReferenceDense(2));
+        yield return Image("conv 5x6 without padding (im2row of whole kernel rows, spilling 8-float copies)", () => new InsideIm2RowNet(), new[] { 3, 9, 12 }, LossKind.SoftmaxCrossEntropy,
+            new ReferenceConv(4, 5, 6, Activation: Activation.Tanh), new ReferenceFlatten(), new ReferenceDense(3));
+        yield return Image("conv 4x4 stride 2 without padding (im2row of whole kernel rows)", () => new StridedIm2RowNet(), new[] { 2, 10, 12 }, LossKind.MeanSquaredError,
+            new ReferenceConv(3, 4, 4, Stride: 2, Activation: Activation.ELU, Alpha: 1), new ReferenceFlatten(), new ReferenceDense(2));
         yield return Image("conv 3x3 with more filters than output pixels (pixel-major weight gradient)", () => new ManyFiltersConvNet(), new[] { 5, 3, 3 }, LossKind.SoftmaxCrossEntropy,
             new ReferenceConv(11, 3, 3, PadHeight: 1, PadWidth: 1, Activation: Activation.Tanh), new ReferenceFlatten(), new ReferenceDense(3));
         yield return Case("residual, identity shortcut", () => new ResidualNet(), 8, LossKind.SoftmaxCrossEntropy,

@@ -109,6 +109,15 @@ public partial class RowBlendConvNet { }
 [Network, Input(1, 9, 12), Conv2D(2, 3, 2, Dilation = 2, Activation = Activation.ELU), Flatten, Dense(2), Loss(LossKind.MeanSquaredError)]
 public partial class DilatedRowBlendConvNet { }
 
+// im2row without padding, for the pixel-major weight gradient (fewer than 256 output pixels, patches of 16 floats or
+// more): 6-float kernel rows, each copied as one 8-float vector that spills into the next segment, and 4-float rows
+// with stride 2.
+[Network, Input(3, 9, 12), Conv2D(4, 5, 6, Activation = Activation.Tanh), Flatten, Dense(3), Loss(LossKind.SoftmaxCrossEntropy)]
+public partial class InsideIm2RowNet { }
+
+[Network, Input(2, 10, 12), Conv2D(3, 4, Stride = 2, Activation = Activation.ELU), Flatten, Dense(2), Loss(LossKind.MeanSquaredError)]
+public partial class StridedIm2RowNet { }
+
 // A weight gradient summed pixel-major into the batch's sum with more filters (11) than output pixels (9) and a
 // 45-float patch: the accumulating product's last vector overlaps columns already done.
 [Network, Input(5, 3, 3), Conv2D(11, 3, Padding = 1, Activation = Activation.Tanh), Flatten, Dense(3), Loss(LossKind.SoftmaxCrossEntropy)]

@@ -531,6 +531,11 @@ internal static class ConvEmitter
 
     private static void EmitIm2Row(SourceWriter w, LayerPlan layer, ConvGeometry g)
     {
+        if (!g.HasPadding && g.Dilation == 1 && g.KernelWidth >= 4 && g.KernelWidth <= 8)
+        {
+            EmitInsideIm2Row(w, layer, g);
+            return;
+        }
         w.WriteLine(Invariant($"// rows[(oy, ox), (c, i, j)] = x[c, oy*{g.Stride} - {g.PaddingHeight} + i*{g.Dilation}, ox*{g.Stride} - {g.PaddingWidth} + j*{g.Dilation}], zero outside the input:"));
         w.WriteLine("// each output pixel's receptive field as one contiguous row (the transpose of im2col).");
         using (w.Block(Invariant($"private static void {layer.Name}Im2Row(ref float x, ref float rows)")))
@@ -573,6 +578,78 @@ internal static class ConvEmitter
                     w.WriteLine(Invariant($"Unsafe.Add(ref segment, j) = (uint)ix < {g.InWidth} ? Unsafe.Add(ref src, ix) : 0f;"));
                 }
             });
+        }
+        w.WriteLine();
+    }
+
+    /// <summary>
+    /// im2row without padding, dilation 1 and kernel rows of 4 to 8 floats: every window lies inside the input, so each
+    /// kernel row is one copy without bounds checks. With Vector256 a row is one 8-float vector whose surplus spills into
+    /// the next segment of the pixel's row, which the next copy overwrites; the pixel's last segment is copied exactly (two
+    /// overlapping 4-float vectors), so nothing spills past the pixel's row. A spilling load reads at most 8 - kernel width
+    /// floats past its kernel row, inside the input: the kernel row below it (or the next channel's) is still to come.
+    /// </summary>
+    private static void EmitInsideIm2Row(SourceWriter w, LayerPlan layer, ConvGeometry g)
+    {
+        int kh = g.KernelHeight, kw = g.KernelWidth, plane = g.InputPlane;
+        w.WriteLine(Invariant($"// rows[(oy, ox), (c, i, j)] = x[c, oy*{g.Stride} + i, ox*{g.Stride} + j]: each output pixel's receptive field as one contiguous row (the"));
+        w.WriteLine(Invariant($"// transpose of im2col). Without padding each {kw}-float kernel row is a plain copy; with Vector256, one 8-float vector whose"));
+        w.WriteLine(Invariant($"// last {8 - kw} floats the next copy overwrites (the pixel's last kernel row goes exactly, as two overlapping 4-float vectors)."));
+        using (w.Block(Invariant($"private static void {layer.Name}Im2Row(ref float x, ref float rows)")))
+        using (w.Block(Invariant($"for (int oy = 0; oy < {g.OutHeight}; oy++)")))
+        using (w.Block(Invariant($"for (int ox = 0; ox < {g.OutWidth}; ox++)")))
+        {
+            w.WriteLine(Invariant($"ref float pixel = ref Unsafe.Add(ref rows, (oy * {g.OutWidth} + ox) * {g.PatchSize});"));
+            w.WriteLine(Invariant($"ref float window = ref Unsafe.Add(ref x, oy * {g.Stride * g.InWidth} + ox * {g.Stride});"));
+            void Exact(string source, int from, int to)
+            {
+                w.WriteLine(Invariant($"Vector128.LoadUnsafe(ref {source}, {from}).StoreUnsafe(ref pixel, {to});"));
+                if (kw > 4)
+                {
+                    w.WriteLine(Invariant($"Vector128.LoadUnsafe(ref {source}, {from + kw - 4}).StoreUnsafe(ref pixel, {to + kw - 4});"));
+                }
+            }
+            using (w.Block("if (Vector256.IsHardwareAccelerated)"))
+            {
+                if (g.InChannels > 1)
+                {
+                    using (w.Block(Invariant($"for (int c = 0; c < {g.InChannels - 1}; c++)")))
+                    {
+                        w.WriteLine(Invariant($"ref float src = ref Unsafe.Add(ref window, c * {plane});"));
+                        for (int i = 0; i < kh; i++)
+                        {
+                            w.WriteLine(Invariant($"Vector256.LoadUnsafe(ref src, {i * g.InWidth}).StoreUnsafe(ref pixel, (nuint)(c * {kh * kw} + {i * kw}));"));
+                        }
+                    }
+                }
+                w.WriteLine(Invariant($"ref float lastPlane = ref Unsafe.Add(ref window, {(g.InChannels - 1) * plane});"));
+                for (int i = 0; i < kh; i++)
+                {
+                    int to = (g.InChannels - 1) * kh * kw + i * kw;
+                    if (i == kh - 1)
+                    {
+                        Exact("lastPlane", i * g.InWidth, to);
+                    }
+                    else
+                    {
+                        w.WriteLine(Invariant($"Vector256.LoadUnsafe(ref lastPlane, {i * g.InWidth}).StoreUnsafe(ref pixel, {to});"));
+                    }
+                }
+            }
+            using (w.Block("else"))
+            using (w.Block(Invariant($"for (int c = 0; c < {g.InChannels}; c++)")))
+            {
+                w.WriteLine(Invariant($"ref float src = ref Unsafe.Add(ref window, c * {plane});"));
+                w.WriteLine(Invariant($"ref float segments = ref Unsafe.Add(ref pixel, c * {kh * kw});"));
+                for (int i = 0; i < kh; i++)
+                {
+                    w.WriteLine(Invariant($"Vector128.LoadUnsafe(ref src, {i * g.InWidth}).StoreUnsafe(ref segments, {i * kw});"));
+                    if (kw > 4)
+                    {
+                        w.WriteLine(Invariant($"Vector128.LoadUnsafe(ref src, {i * g.InWidth + kw - 4}).StoreUnsafe(ref segments, {i * kw + kw - 4});"));
+                    }
+                }
+            }
         }
         w.WriteLine();
     }
